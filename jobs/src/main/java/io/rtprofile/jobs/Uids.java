@@ -1,0 +1,19 @@
+package io.rtprofile.jobs;
+
+/**
+ * Operator UIDs. They name the state in every savepoint, so they never change once released; the
+ * state-migration tooling imports them from here. {@code pipeline.auto-generate-uids} is off, so an
+ * operator without one fails the job at submission instead of silently losing its state on upgrade.
+ */
+public final class Uids {
+    private Uids() {}
+
+    public static final String EVENTS_SOURCE = "events-source";
+    public static final String EVENTS_FILE_SOURCE = "events-file-source";
+    public static final String AS_OF_CAP = "as-of-watermark-cap";
+    public static final String REJECTION_ROUTER = "rejection-router";
+    public static final String DEDUPLICATOR = "event-deduplicator";
+    public static final String PROFILE_BUILDER = "profile-builder";
+    public static final String PROFILE_UPDATES_SINK = "profile-updates-sink";
+    public static final String REJECTED_SINK = "events-rejected-sink";
+}

@@ -1,0 +1,98 @@
+package io.rtprofile.jobs.kafka;
+
+import io.rtprofile.jobs.config.OutputFormat;
+import io.rtprofile.jobs.config.ProfileJobSettings;
+import io.rtprofile.jobs.config.RtProfileOptions;
+import io.rtprofile.jobs.ingest.EventParser;
+import io.rtprofile.jobs.ingest.KafkaEventDeserializer;
+import io.rtprofile.schema.ProfileUpdate;
+import io.rtprofile.schema.RejectedEvent;
+import io.rtprofile.schema.internal.IngestedRecord;
+
+import org.apache.flink.configuration.IllegalConfigurationException;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * The job's Kafka source and exactly-once sinks, built from configuration. The pitfalls handled on
+ * purpose: the sinks' transaction timeout is set below the broker's maximum (the producer default
+ * of one hour is refused by a default broker); every sink has its own transactional id prefix; the
+ * source reads {@code read_committed} so that events from transactional producers are seen only
+ * once committed.
+ */
+public final class KafkaIO {
+    private KafkaIO() {}
+
+    public static KafkaSource<IngestedRecord> eventsSource(
+            ReadableConfig config, ProfileJobSettings settings) {
+        return KafkaSource.<IngestedRecord>builder()
+                .setBootstrapServers(bootstrapServers(config))
+                .setTopics(config.get(RtProfileOptions.EVENTS_TOPIC))
+                .setGroupId(config.get(RtProfileOptions.CONSUMER_GROUP))
+                .setStartingOffsets(startingOffsets(config))
+                .setDeserializer(new KafkaEventDeserializer(new EventParser(settings)))
+                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+                .setProperty("partition.discovery.interval.ms", "60000")
+                .build();
+    }
+
+    public static KafkaSink<ProfileUpdate> profileUpdatesSink(ReadableConfig config) {
+        return exactlyOnceSink(
+                config,
+                "updates",
+                new ProfileUpdateSerializer(
+                        config.get(RtProfileOptions.PROFILE_UPDATES_TOPIC),
+                        config.get(RtProfileOptions.OUTPUT_FORMAT)));
+    }
+
+    public static KafkaSink<RejectedEvent> rejectedSink(ReadableConfig config) {
+        OutputFormat format = config.get(RtProfileOptions.OUTPUT_FORMAT);
+        return exactlyOnceSink(
+                config,
+                "rejected",
+                new RejectedEventSerializer(config.get(RtProfileOptions.REJECTED_TOPIC), format));
+    }
+
+    private static <T> KafkaSink<T> exactlyOnceSink(
+            ReadableConfig config, String sinkName, KafkaRecordSerializationSchema<T> serializer) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(bootstrapServers(config))
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(
+                        config.get(RtProfileOptions.TRANSACTIONAL_ID_PREFIX) + "-" + sinkName)
+                .setProperty(
+                        ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                        String.valueOf(
+                                config.get(RtProfileOptions.TRANSACTION_TIMEOUT).toMillis()))
+                .setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")
+                .setProperty(ProducerConfig.LINGER_MS_CONFIG, "5")
+                .build();
+    }
+
+    private static OffsetsInitializer startingOffsets(ReadableConfig config) {
+        return switch (config.get(RtProfileOptions.STARTING_OFFSETS)) {
+            case EARLIEST -> OffsetsInitializer.earliest();
+            case LATEST -> OffsetsInitializer.latest();
+            case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        };
+    }
+
+    private static String bootstrapServers(ReadableConfig config) {
+        return config.getOptional(RtProfileOptions.BOOTSTRAP_SERVERS)
+                .orElseThrow(
+                        () ->
+                                new IllegalConfigurationException(
+                                        "Missing setting "
+                                                + RtProfileOptions.BOOTSTRAP_SERVERS.key()
+                                                + ": the Kafka brokers to read events from"));
+    }
+}

@@ -1,0 +1,42 @@
+package io.rtprofile.jobs.kafka;
+
+import io.rtprofile.jobs.config.OutputFormat;
+import io.rtprofile.schema.RejectedEvent;
+import io.rtprofile.schema.json.RejectedEventJson;
+
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/** Rejected records, unkeyed: they carry the original bytes, reason and source offset. */
+public final class RejectedEventSerializer implements KafkaRecordSerializationSchema<RejectedEvent> {
+    private static final long serialVersionUID = 1L;
+
+    private final String topic;
+    private final OutputFormat format;
+
+    public RejectedEventSerializer(String topic, OutputFormat format) {
+        this.topic = topic;
+        this.format = format;
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(
+            RejectedEvent rejected, KafkaSinkContext context, Long timestamp) {
+        byte[] value;
+        if (format == OutputFormat.JSON) {
+            value = RejectedEventJson.toJson(rejected).getBytes(StandardCharsets.UTF_8);
+        } else {
+            try {
+                value = SingleObject.bytes(rejected.toByteBuffer());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return new ProducerRecord<>(topic, null, timestamp, null, value);
+    }
+}

@@ -1,0 +1,150 @@
+package io.rtprofile.jobs.profile;
+
+import io.rtprofile.jobs.config.ProfileJobSettings;
+import io.rtprofile.schema.ExperienceEvent;
+import io.rtprofile.schema.Identity;
+import io.rtprofile.schema.ProfileUpdate;
+import io.rtprofile.schema.json.AttributeValues;
+import io.rtprofile.schema.state.AttributeState;
+import io.rtprofile.schema.state.IdentityState;
+import io.rtprofile.schema.state.ProfileState;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Folds events into a profile. Pure logic over the state record, so it is tested without Flink.
+ *
+ * <p>What a profile shows (identities, attribute winners, and {@code updatedAt}, the latest event
+ * time among them) is a function of the set of events applied, not of their order; an update is
+ * due exactly when that visible content changes. Together this makes the last update of every
+ * profile independent of arrival order, while {@code version} counts the updates actually emitted.
+ */
+public final class ProfileMerger implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final List<String> namespacePriority;
+    private final AttributeMerger attributes;
+
+    public ProfileMerger(ProfileJobSettings settings) {
+        this.namespacePriority = settings.namespaces();
+        this.attributes = new AttributeMerger(settings.mergePolicy(), settings.sourcePrecedence());
+    }
+
+    /** A new, empty profile (version 0: nothing emitted yet). */
+    public static ProfileState newProfile(String profileId) {
+        return ProfileState.newBuilder()
+                .setProfileId(profileId)
+                .setVersion(0)
+                .setUpdatedAt(Long.MIN_VALUE)
+                .setIdentities(new ArrayList<>())
+                .setAttributes(new HashMap<>())
+                .build();
+    }
+
+    /**
+     * Applies an event to {@code profile} in place.
+     *
+     * @return whether the profile's visible content changed (an update is due)
+     */
+    public boolean apply(ProfileState profile, ExperienceEvent event) {
+        boolean changed = false;
+        long time = event.getTimestamp();
+        for (Identity identity : event.getIdentities()) {
+            changed |= addIdentity(profile, identity, time);
+        }
+        Map<String, AttributeState> current = profile.getAttributes();
+        for (Map.Entry<String, Object> attribute : event.getAttributes().entrySet()) {
+            AttributeState candidate =
+                    new AttributeState(
+                            AttributeValues.normalize(attribute.getValue()),
+                            time,
+                            event.getSource(),
+                            event.getEventId());
+            AttributeState incumbent = current.get(attribute.getKey());
+            if (incumbent == null || attributes.beats(candidate, incumbent)) {
+                current.put(attribute.getKey(), candidate);
+                changed |=
+                        incumbent == null
+                                || !Objects.equals(
+                                        AttributeValues.normalize(incumbent.getValue()),
+                                        candidate.getValue());
+            }
+        }
+        long updatedAt = visibleUpdatedAt(profile);
+        changed |= updatedAt != profile.getUpdatedAt();
+        profile.setUpdatedAt(updatedAt);
+        return changed;
+    }
+
+    private static boolean addIdentity(ProfileState profile, Identity identity, long time) {
+        for (IdentityState known : profile.getIdentities()) {
+            if (known.getNamespace().equals(identity.getNamespace())
+                    && known.getId().equals(identity.getId())) {
+                known.setFirstSeen(Math.min(known.getFirstSeen(), time));
+                known.setLastSeen(Math.max(known.getLastSeen(), time));
+                return false;
+            }
+        }
+        profile.getIdentities()
+                .add(new IdentityState(identity.getNamespace(), identity.getId(), time, time));
+        return true;
+    }
+
+    /** The latest event time that shaped what the profile shows. */
+    private static long visibleUpdatedAt(ProfileState profile) {
+        long latest = Long.MIN_VALUE;
+        for (IdentityState identity : profile.getIdentities()) {
+            latest = Math.max(latest, identity.getFirstSeen());
+        }
+        for (AttributeState attribute : profile.getAttributes().values()) {
+            latest = Math.max(latest, attribute.getTimestamp());
+        }
+        return latest;
+    }
+
+    /** The next update of a profile; increments its version. */
+    public ProfileUpdate nextUpdate(ProfileState profile) {
+        profile.setVersion(profile.getVersion() + 1);
+        return snapshot(profile);
+    }
+
+    /** The profile as the contract shows it (identities by priority, attributes without nulls). */
+    public ProfileUpdate snapshot(ProfileState profile) {
+        List<Identity> identities = new ArrayList<>(profile.getIdentities().size());
+        profile.getIdentities().stream()
+                .sorted(identityOrder())
+                .forEach(i -> identities.add(new Identity(i.getNamespace(), i.getId())));
+        Map<String, Object> visible = new HashMap<>();
+        for (Map.Entry<String, AttributeState> a : profile.getAttributes().entrySet()) {
+            if (a.getValue().getValue() != null) {
+                visible.put(a.getKey(), AttributeValues.normalize(a.getValue().getValue()));
+            }
+        }
+        return ProfileUpdate.newBuilder()
+                .setProfileId(profile.getProfileId())
+                .setVersion(profile.getVersion())
+                .setUpdatedAt(profile.getUpdatedAt())
+                .setIdentities(identities)
+                .setAttributes(visible)
+                .setSegments(new HashMap<>())
+                .setSegmentChanges(new ArrayList<>())
+                .setScores(new HashMap<>())
+                .build();
+    }
+
+    private Comparator<IdentityState> identityOrder() {
+        return Comparator.<IdentityState>comparingInt(
+                        i -> {
+                            int rank = namespacePriority.indexOf(i.getNamespace());
+                            return rank < 0 ? namespacePriority.size() : rank;
+                        })
+                .thenComparing(IdentityState::getNamespace)
+                .thenComparing(IdentityState::getId);
+    }
+}
