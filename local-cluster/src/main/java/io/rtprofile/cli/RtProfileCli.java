@@ -22,6 +22,14 @@ public final class RtProfileCli implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // Before anything logs: the CLI's own quiet logging configuration.
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", "rtprofile-log4j2.properties");
+        }
+        String level = System.getenv("RTPROFILE_LOG_LEVEL");
+        if (level != null && System.getProperty("rtprofile.log.level") == null) {
+            System.setProperty("rtprofile.log.level", level);
+        }
         System.exit(commandLine().execute(args));
     }
 

@@ -1,0 +1,123 @@
+package io.rtprofile.jobs.profile;
+
+import io.rtprofile.jobs.Uids;
+import io.rtprofile.jobs.config.JobConfiguration;
+import io.rtprofile.jobs.config.ProfileJobSettings;
+import io.rtprofile.jobs.ingest.EventLinesFormat;
+import io.rtprofile.jobs.ingest.EventParser;
+import io.rtprofile.jobs.ingest.EventTimestamps;
+import io.rtprofile.jobs.time.AsOfWatermarkCap;
+import io.rtprofile.schema.ProfileUpdate;
+import io.rtprofile.schema.RejectedEvent;
+import io.rtprofile.schema.internal.IngestedRecord;
+
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.CloseableIterator;
+
+import java.util.Iterator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+
+/**
+ * The profile workflow over a bounded JSON-lines file, on a local mini-cluster: what {@code
+ * rtprofile run} does. Event time stops at the "as of" instant (default: the largest event
+ * timestamp in the file), so timers up to it fire and later ones do not.
+ */
+public final class BoundedProfileRun {
+    private BoundedProfileRun() {}
+
+    /** Counts of what a run produced. */
+    public record Result(long updates, long rejected) {}
+
+    /**
+     * Settings for a file run: the job's defaults, then checkpointing off and the heap state
+     * backend (a bounded run is replayed from its file, never recovered), then the user's own
+     * settings. Generated UIDs are allowed for the result collectors, which hold no state.
+     */
+    public static Configuration runConfiguration(Configuration user) {
+        Configuration config = JobConfiguration.withJobDefaults(new Configuration());
+        config.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+        config.removeConfig(CheckpointingOptions.CHECKPOINTING_INTERVAL);
+        config.set(PipelineOptions.AUTO_GENERATE_UIDS, true);
+        config.addAll(user);
+        return config;
+    }
+
+    /** Adds the file source, as-of cap and workflow to {@code env}. */
+    public static ProfileWorkflow.Outputs define(
+            StreamExecutionEnvironment env,
+            java.nio.file.Path eventsFile,
+            ProfileJobSettings settings,
+            long asOf) {
+        EventParser parser = new EventParser(settings);
+        FileSource<IngestedRecord> source =
+                FileSource.forRecordStreamFormat(
+                                new EventLinesFormat(
+                                        eventsFile.getFileName().toString(),
+                                        parser,
+                                        settings.maxEventBytes()),
+                                Path.fromLocalFile(eventsFile.toAbsolutePath().toFile()))
+                        .build();
+        // One reader and one cap: the cap must see every event to know the largest timestamp.
+        DataStream<IngestedRecord> ingested =
+                env.fromSource(source, EventTimestamps.watermarks(settings), "events-file")
+                        .uid(Uids.EVENTS_FILE_SOURCE)
+                        .setParallelism(1)
+                        .transform(
+                                "Stop event time at as-of",
+                                new AvroTypeInfo<>(IngestedRecord.class),
+                                new AsOfWatermarkCap<>(asOf))
+                        .uid(Uids.AS_OF_CAP)
+                        .setParallelism(1);
+        return ProfileWorkflow.defineWorkflow(ingested, settings);
+    }
+
+    /**
+     * Runs to the end of the file, handing every update and rejection to the consumers (called
+     * from two threads, one each).
+     */
+    public static Result run(
+            StreamExecutionEnvironment env,
+            java.nio.file.Path eventsFile,
+            ProfileJobSettings settings,
+            long asOf,
+            Consumer<ProfileUpdate> onUpdate,
+            Consumer<RejectedEvent> onRejected)
+            throws Exception {
+        ProfileWorkflow.Outputs outputs = define(env, eventsFile, settings, asOf);
+        CloseableIterator<ProfileUpdate> updates = outputs.updates().collectAsync();
+        CloseableIterator<RejectedEvent> rejected = outputs.rejected().collectAsync();
+        env.executeAsync("rtprofile-run " + eventsFile.getFileName());
+        // Drain both at once: a full result buffer on one output would stall the whole job.
+        CompletableFuture<Long> rejectedCount =
+                CompletableFuture.supplyAsync(() -> drain(rejected, onRejected));
+        long updateCount = drain(updates, onUpdate);
+        try {
+            return new Result(updateCount, rejectedCount.get());
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    private static <T> long drain(CloseableIterator<T> results, Consumer<T> consumer) {
+        long count = 0;
+        try (CloseableIterator<T> it = results) {
+            for (Iterator<T> i = it; i.hasNext(); ) {
+                consumer.accept(i.next());
+                count++;
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("Reading the run's results failed: " + e, e);
+        }
+        return count;
+    }
+}

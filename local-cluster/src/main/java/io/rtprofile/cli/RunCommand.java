@@ -1,0 +1,182 @@
+package io.rtprofile.cli;
+
+import io.rtprofile.jobs.config.JobConfiguration;
+import io.rtprofile.jobs.config.ProfileJobSettings;
+import io.rtprofile.jobs.profile.BoundedProfileRun;
+import io.rtprofile.jobs.time.AsOfWatermarkCap;
+import io.rtprofile.schema.ProfileUpdate;
+import io.rtprofile.schema.json.ProfileUpdateJson;
+import io.rtprofile.schema.json.RejectedEventJson;
+import io.rtprofile.schema.json.Timestamps;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.IllegalConfigurationException;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+/** {@code rtprofile run}: the profile pipeline over a bounded file, on a local mini-cluster. */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the profile pipeline over a JSON-lines file of events on a local mini-cluster"
+                    + " and exits 0 when done.",
+            "Every profile update goes to --output, one JSON object a line; input lines that are"
+                    + " not valid events go to <output>.rejected.jsonl with file, line and reason."
+        })
+public final class RunCommand implements Callable<Integer> {
+
+    @Option(
+            names = "--events",
+            required = true,
+            paramLabel = "F.jsonl",
+            description = "Input events, one JSON object a line.")
+    Path events;
+
+    @Option(
+            names = "--output",
+            required = true,
+            paramLabel = "F.jsonl",
+            description = "Where every profile update is written, one a line.")
+    Path output;
+
+    @Option(
+            names = "--snapshot",
+            paramLabel = "F.jsonl",
+            description = "Also write the final profile of every profile, one a line.")
+    Path snapshot;
+
+    @Option(
+            names = "--config",
+            paramLabel = "F",
+            description = "Configuration file (YAML; rtprofile and Flink settings).")
+    Path config;
+
+    @Option(
+            names = "--as-of",
+            paramLabel = "TIME",
+            description =
+                    "Event time at which the run stops (ISO-8601 or epoch ms): timers up to it"
+                            + " fire, later ones do not. Default: the largest event timestamp in"
+                            + " the input.")
+    String asOf;
+
+    @Option(
+            names = "--parallelism",
+            paramLabel = "N",
+            description = "Parallelism of the pipeline (default: ${DEFAULT-VALUE}).",
+            defaultValue = "2")
+    int parallelism;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isRegularFile(events) || !Files.isReadable(events)) {
+            throw new RtProfileCli.UsageException("events file not found or unreadable: " + events);
+        }
+        if (parallelism < 1) {
+            throw new RtProfileCli.UsageException("--parallelism must be at least 1");
+        }
+        long asOfMillis = parseAsOf();
+        Configuration user;
+        ProfileJobSettings settings;
+        try {
+            user = config == null ? new Configuration() : JobConfiguration.load(config);
+            settings = ProfileJobSettings.from(JobConfiguration.withJobDefaults(user));
+        } catch (IllegalConfigurationException e) {
+            throw new RtProfileCli.UsageException(e.getMessage());
+        }
+        Path rejectedFile = Path.of(output + ".rejected.jsonl");
+        createParent(output);
+        createParent(rejectedFile);
+        if (snapshot != null) {
+            createParent(snapshot);
+        }
+
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        BoundedProfileRun.runConfiguration(user));
+        env.setParallelism(parallelism);
+
+        Map<String, ProfileUpdate> last = snapshot == null ? null : new HashMap<>();
+        BoundedProfileRun.Result result;
+        try (BufferedWriter updatesOut = Files.newBufferedWriter(output, StandardCharsets.UTF_8);
+                BufferedWriter rejectedOut =
+                        Files.newBufferedWriter(rejectedFile, StandardCharsets.UTF_8)) {
+            result =
+                    BoundedProfileRun.run(
+                            env,
+                            events,
+                            settings,
+                            asOfMillis,
+                            update -> {
+                                writeLine(updatesOut, ProfileUpdateJson.toJson(update));
+                                if (last != null) {
+                                    last.merge(
+                                            update.getProfileId(),
+                                            update,
+                                            (a, b) -> a.getVersion() >= b.getVersion() ? a : b);
+                                }
+                            },
+                            rejected -> writeLine(rejectedOut, RejectedEventJson.toJson(rejected)));
+        }
+        if (snapshot != null) {
+            try (BufferedWriter out = Files.newBufferedWriter(snapshot, StandardCharsets.UTF_8)) {
+                for (ProfileUpdate profile : new TreeMap<>(last).values()) {
+                    writeLine(out, ProfileUpdateJson.toJson(profile));
+                }
+            }
+        }
+        System.err.printf(
+                "rtprofile run: %d profile updates to %s, %d rejected to %s%s%n",
+                result.updates(),
+                output,
+                result.rejected(),
+                rejectedFile,
+                snapshot == null ? "" : ", " + last.size() + " profiles to " + snapshot);
+        return 0;
+    }
+
+    private long parseAsOf() {
+        if (asOf == null) {
+            return AsOfWatermarkCap.LARGEST_EVENT_TIME;
+        }
+        try {
+            return asOf.chars().allMatch(Character::isDigit)
+                    ? Long.parseLong(asOf)
+                    : Timestamps.parseIso(asOf);
+        } catch (DateTimeException | NumberFormatException e) {
+            throw new RtProfileCli.UsageException(
+                    "--as-of: not ISO-8601 with a zone or epoch milliseconds: " + asOf);
+        }
+    }
+
+    private static void createParent(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+    }
+
+    private static void writeLine(BufferedWriter out, String line) {
+        try {
+            out.write(line);
+            out.write('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
