@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             GenerateCommand.class,
             ProduceCommand.class,
             ConsumeCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class RtProfileCli implements Runnable {

@@ -57,6 +57,17 @@ public record ProfileJobSettings(
 
     /** Reads and validates; a bad value fails with the option's key and why. */
     public static ProfileJobSettings from(ReadableConfig config) {
+        try {
+            return read(config);
+        } catch (IllegalConfigurationException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            // Flink's own parse errors name the key: "Could not parse value 'x' for key '...'".
+            throw new IllegalConfigurationException("Invalid configuration: " + e.getMessage(), e);
+        }
+    }
+
+    private static ProfileJobSettings read(ReadableConfig config) {
         return new ProfileJobSettings(
                 config.get(RtProfileOptions.NAMESPACES),
                 config.get(RtProfileOptions.MAX_EVENT_SIZE).getBytes(),

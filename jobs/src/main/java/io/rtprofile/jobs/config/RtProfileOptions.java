@@ -55,6 +55,15 @@ public final class RtProfileOptions {
                             "Where a job without state starts reading: COMMITTED (the group's"
                                     + " offsets, else earliest), EARLIEST or LATEST.");
 
+    public static final ConfigOption<Boolean> STOP_AT_LATEST =
+            ConfigOptions.key("rtprofile.kafka.stop-at-latest")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Read the events topic up to the offsets that are latest when the job"
+                                    + " starts, then finish (backfills, benchmarks). The final"
+                                    + " checkpoint commits the last output transactions.");
+
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
             ConfigOptions.key("rtprofile.kafka.transactional-id-prefix")
                     .stringType()

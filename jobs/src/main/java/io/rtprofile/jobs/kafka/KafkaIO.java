@@ -15,7 +15,9 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -33,15 +35,27 @@ public final class KafkaIO {
 
     public static KafkaSource<IngestedRecord> eventsSource(
             ReadableConfig config, ProfileJobSettings settings) {
-        return KafkaSource.<IngestedRecord>builder()
-                .setBootstrapServers(bootstrapServers(config))
+        return eventsSourceBuilder(config, new KafkaEventDeserializer(new EventParser(settings)))
+                .build();
+    }
+
+    /**
+     * The events source as configured, with any deserializer: the job's, or a benchmark
+     * baseline's that must read exactly as the job does.
+     */
+    public static <T> KafkaSourceBuilder<T> eventsSourceBuilder(
+            ReadableConfig config, KafkaRecordDeserializationSchema<T> deserializer) {
+        KafkaSourceBuilder<T> builder = KafkaSource.<T>builder();
+        if (config.get(RtProfileOptions.STOP_AT_LATEST)) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.setBootstrapServers(bootstrapServers(config))
                 .setTopics(config.get(RtProfileOptions.EVENTS_TOPIC))
                 .setGroupId(config.get(RtProfileOptions.CONSUMER_GROUP))
                 .setStartingOffsets(startingOffsets(config))
-                .setDeserializer(new KafkaEventDeserializer(new EventParser(settings)))
+                .setDeserializer(deserializer)
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
-                .setProperty("partition.discovery.interval.ms", "60000")
-                .build();
+                .setProperty("partition.discovery.interval.ms", "60000");
     }
 
     public static KafkaSink<ProfileUpdate> profileUpdatesSink(ReadableConfig config) {
@@ -61,7 +75,8 @@ public final class KafkaIO {
                 new RejectedEventSerializer(config.get(RtProfileOptions.REJECTED_TOPIC), format));
     }
 
-    private static <T> KafkaSink<T> exactlyOnceSink(
+    /** An exactly-once sink with the job's producer settings; {@code sinkName} suffixes the ids. */
+    public static <T> KafkaSink<T> exactlyOnceSink(
             ReadableConfig config, String sinkName, KafkaRecordSerializationSchema<T> serializer) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrapServers(config))

@@ -1,6 +1,7 @@
 package io.rtprofile.jobs.profile;
 
 import io.rtprofile.jobs.config.ProfileJobSettings;
+import io.rtprofile.jobs.testing.TestEvents;
 import io.rtprofile.jobs.time.AsOfWatermarkCap;
 import io.rtprofile.schema.ProfileUpdate;
 import io.rtprofile.schema.RejectedEvent;
@@ -20,9 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -45,7 +44,7 @@ class ProfileWorkflowITCase {
 
     @Test
     void finalProfilesDoNotDependOnArrivalOrder() throws Exception {
-        List<String> events = randomEvents(new Random(7), 3000, 120);
+        List<String> events = TestEvents.random(new Random(7), 3000, 120);
         List<String> shuffled = new ArrayList<>(events);
         Collections.shuffle(shuffled, new Random(11));
 
@@ -60,7 +59,7 @@ class ProfileWorkflowITCase {
 
     @Test
     void versionsAreContiguousAndDuplicatesIgnored() throws Exception {
-        List<String> events = randomEvents(new Random(3), 2000, 50);
+        List<String> events = TestEvents.random(new Random(3), 2000, 50);
         List<String> withDuplicates = new ArrayList<>(events);
         withDuplicates.addAll(events.subList(0, 500)); // a replayed batch
         Run once = run(write("once.jsonl", events));
@@ -86,7 +85,7 @@ class ProfileWorkflowITCase {
 
     @Test
     void badLinesAreRejectedWithFileLineAndReasonAndTheRunGoesOn() throws Exception {
-        List<String> lines = new ArrayList<>(randomEvents(new Random(5), 20, 5));
+        List<String> lines = new ArrayList<>(TestEvents.random(new Random(5), 20, 5));
         lines.add(3, "{not json");
         lines.add(7, "");
         lines.add(9, "{\"eventId\":\"x\",\"timestamp\":1,\"type\":\"t\",\"identities\":[]}");
@@ -143,71 +142,6 @@ class ProfileWorkflowITCase {
                     json.put(id, ProfileUpdateJson.toJson(copy));
                 });
         return json;
-    }
-
-    /**
-     * Events over a pool of customers: each has a device id and maybe an email (the routing
-     * identity), attributes from several sources with colliding timestamps, so that merge ties
-     * are exercised.
-     */
-    static List<String> randomEvents(Random random, int count, int customers) {
-        String[] sources = {"web", "crm", "pos", "app", "partner"};
-        String[] tiers = {"bronze", "silver", "gold"};
-        List<String> events = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            int customer = random.nextInt(customers);
-            long timestamp = 1_700_000_000_000L + random.nextInt(500) * 1000L;
-            StringBuilder identities = new StringBuilder();
-            identities.append(
-                    String.format(
-                            Locale.ROOT,
-                            "{\"namespace\":\"email\",\"id\":\" C%d@Example.com\"}",
-                            customer));
-            if (random.nextBoolean()) {
-                identities.append(
-                        String.format(
-                                Locale.ROOT,
-                                ",{\"namespace\":\"ecid\",\"id\":\"dev-%d-%d\"}",
-                                customer,
-                                random.nextInt(3)));
-            }
-            Map<String, String> attributes = new HashMap<>();
-            if (random.nextInt(3) == 0) {
-                attributes.put("loyaltyTier", "\"" + tiers[random.nextInt(tiers.length)] + "\"");
-            }
-            if (random.nextInt(4) == 0) {
-                attributes.put("score", String.valueOf(random.nextInt(5)));
-            }
-            if (random.nextInt(10) == 0) {
-                attributes.put("interests", "[\"run\",\"hike\"]");
-            }
-            if (random.nextInt(20) == 0) {
-                attributes.put("nickname", "null");
-            }
-            StringBuilder attributeJson = new StringBuilder("{");
-            attributes.forEach(
-                    (k, v) ->
-                            attributeJson
-                                    .append(attributeJson.length() > 1 ? "," : "")
-                                    .append('"')
-                                    .append(k)
-                                    .append("\":")
-                                    .append(v));
-            attributeJson.append('}');
-            events.add(
-                    String.format(
-                            Locale.ROOT,
-                            "{\"eventId\":\"e-%d\",\"timestamp\":%d,\"type\":\"web.pageView\","
-                                    + "\"identities\":[%s],\"source\":\"%s\","
-                                    + "\"attributes\":%s,\"properties\":{\"page\":\"/p/%d\"}}",
-                            i,
-                            timestamp,
-                            identities,
-                            sources[random.nextInt(sources.length)],
-                            attributeJson,
-                            random.nextInt(100)));
-        }
-        return events;
     }
 
     private static final class Run {

@@ -1,0 +1,94 @@
+package io.rtprofile.cli;
+
+import io.rtprofile.generator.GeneratorConfig;
+import io.rtprofile.local.demo.Demo;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** {@code rtprofile demo}: Kafka, Flink with its Web UI, the job and live synthetic events. */
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs an in-process Kafka (KRaft), a Flink mini-cluster with its Web UI on"
+                    + " http://localhost:8081, the profile job and a synthetic event generator,"
+                    + " and prints profile changes as they happen, until Ctrl-C or --duration."
+        })
+public final class DemoCommand implements Callable<Integer> {
+
+    @Option(
+            names = "--rate",
+            paramLabel = "N",
+            defaultValue = "200",
+            description = "Events per second (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(
+            names = "--duration",
+            paramLabel = "D",
+            description = "Stop after this long (e.g. 90s, 5m, 1h). Default: until Ctrl-C.")
+    String duration;
+
+    @Option(
+            names = "--profiles",
+            paramLabel = "N",
+            defaultValue = "2000",
+            description = "Customers in the synthetic population (default: ${DEFAULT-VALUE}).")
+    int profiles;
+
+    @Option(
+            names = "--seed",
+            paramLabel = "S",
+            defaultValue = "42",
+            description = "Seed of the generator (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(
+            names = "--print-rate",
+            paramLabel = "N",
+            defaultValue = "15",
+            description = "At most this many profile lines a second (default: ${DEFAULT-VALUE}).")
+    int printRate;
+
+    @Option(
+            names = "--kafka-port",
+            paramLabel = "P",
+            defaultValue = "9092",
+            description =
+                    "Port of the embedded Kafka; another free one if taken (default:"
+                            + " ${DEFAULT-VALUE}).")
+    int kafkaPort;
+
+    @Option(
+            names = "--web-port",
+            paramLabel = "P",
+            defaultValue = "8081",
+            description = "Port of the Flink Web UI (default: ${DEFAULT-VALUE}).")
+    int webPort;
+
+    @Override
+    public Integer call() throws Exception {
+        if (rate <= 0 || rate > 1_000_000) {
+            throw new RtProfileCli.UsageException("--rate must be between 0 and 1000000");
+        }
+        if (profiles < 1) {
+            throw new RtProfileCli.UsageException("--profiles must be at least 1");
+        }
+        Duration runFor;
+        try {
+            runFor = duration == null ? null : GeneratorConfig.parseDuration(duration);
+        } catch (IllegalArgumentException e) {
+            throw new RtProfileCli.UsageException("--duration: " + e.getMessage());
+        }
+        Demo.Settings settings =
+                new Demo.Settings(rate, runFor, profiles, seed, printRate, kafkaPort, webPort);
+        try (Demo demo = Demo.start(settings, System.out)) {
+            demo.awaitEnd();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,271 @@
+package io.rtprofile.local.demo;
+
+import io.rtprofile.generator.EventGenerator;
+import io.rtprofile.generator.GeneratedEvent;
+import io.rtprofile.generator.GeneratorConfig;
+import io.rtprofile.jobs.config.JobConfiguration;
+import io.rtprofile.jobs.config.RtProfileOptions;
+import io.rtprofile.jobs.profile.ProfileJob;
+import io.rtprofile.local.kafka.EmbeddedKafka;
+
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * The demo: an in-process Kafka with the job's topics, a Flink mini-cluster with its Web UI running
+ * the profile job, a generator feeding live events, and a printer of the profile changes read back
+ * {@code read_committed}. Closing it stops everything and deletes its temporary data.
+ */
+public final class Demo implements AutoCloseable {
+
+    /** What the user chose on the command line. */
+    public record Settings(
+            double rate,
+            Duration duration,
+            int profiles,
+            long seed,
+            int printRate,
+            int kafkaPort,
+            int webPort) {}
+
+    /** Topics as the contract names them, with the settings that matter. */
+    static final Map<String, Map<String, String>> TOPICS =
+            Map.of(
+                    "events", Map.of(),
+                    "events-rejected", Map.of(),
+                    "profile-updates", Map.of("cleanup.policy", "compact"),
+                    "segment-definitions", Map.of("cleanup.policy", "compact"));
+
+    private final Settings settings;
+    private final PrintStream out;
+    private final EmbeddedKafka kafka;
+    private final Path checkpoints;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final AtomicLong produced = new AtomicLong();
+    private final AtomicLong updates = new AtomicLong();
+    private JobClient job;
+    private Thread generator;
+    private Thread printer;
+
+    private Demo(Settings settings, PrintStream out, EmbeddedKafka kafka, Path checkpoints) {
+        this.settings = settings;
+        this.out = out;
+        this.kafka = kafka;
+        this.checkpoints = checkpoints;
+    }
+
+    public static Demo start(Settings settings, PrintStream out) throws Exception {
+        out.println("rtprofile demo: starting Kafka (KRaft, in-process)...");
+        EmbeddedKafka kafka = startKafka(settings.kafkaPort());
+        Demo demo = new Demo(settings, out, kafka, Files.createTempDirectory("rtprofile-demo-"));
+        try {
+            demo.startAll();
+        } catch (Exception e) {
+            demo.close();
+            throw e;
+        }
+        return demo;
+    }
+
+    private static EmbeddedKafka startKafka(int port) {
+        return EmbeddedKafka.start(EmbeddedKafka.Options.defaults().preferredPort(port));
+    }
+
+    private void startAll() throws Exception {
+        for (Map.Entry<String, Map<String, String>> topic : TOPICS.entrySet()) {
+            kafka.createTopic(topic.getKey(), 2, topic.getValue());
+        }
+        out.println("  Kafka:     " + kafka.bootstrapServers());
+
+        Configuration config = new Configuration();
+        config.set(RtProfileOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        config.set(RtProfileOptions.STARTING_OFFSETS, RtProfileOptions.StartingOffsets.EARLIEST);
+        config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        config.set(RestOptions.BIND_PORT, settings.webPort() + "-" + (settings.webPort() + 9));
+        config = JobConfiguration.withJobDefaults(config);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(config);
+        env.setParallelism(2);
+        job = ProfileJob.start(env, config);
+        out.println("  Flink:     http://localhost:" + settings.webPort() + " (job " + job.getJobID() + ")");
+        out.printf(
+                "  Generator: %.0f events/s over %d customers (seed %d)%n",
+                settings.rate(), settings.profiles(), settings.seed());
+        out.println(
+                "  Watch:     rtprofile consume --bootstrap-servers "
+                        + kafka.bootstrapServers()
+                        + " --topic profile-updates");
+        out.println();
+
+        generator = new Thread(this::generate, "demo-generator");
+        printer = new Thread(this::printChanges, "demo-printer");
+        generator.setDaemon(true);
+        printer.setDaemon(true);
+        generator.start();
+        printer.start();
+        // Ctrl-C: end the demo, and hold the JVM until close() has stopped the job and Kafka.
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    stop();
+                                    try {
+                                        closed.await(30, TimeUnit.SECONDS);
+                                    } catch (InterruptedException e) {
+                                        Thread.currentThread().interrupt();
+                                    }
+                                },
+                                "demo-shutdown"));
+    }
+
+    /** Blocks until the duration has passed, the user pressed Ctrl-C, or the job failed. */
+    public void awaitEnd() throws InterruptedException, java.util.concurrent.ExecutionException {
+        Duration limit = settings.duration();
+        long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
+        while (running.get() && System.nanoTime() < deadline) {
+            if (ended.await(1, TimeUnit.SECONDS)) {
+                break;
+            }
+            if (job.getJobStatus().get().isGloballyTerminalState()) {
+                out.println("rtprofile demo: the job stopped: " + job.getJobStatus().get());
+                break;
+            }
+        }
+        out.printf(
+                "%nrtprofile demo: %d events produced, %d profile updates committed.%n",
+                produced.get(), updates.get());
+    }
+
+    private void generate() {
+        Duration span = settings.duration() == null ? Duration.ofDays(7) : settings.duration();
+        GeneratorConfig config =
+                GeneratorConfig.live(
+                        settings.profiles(), settings.seed(), Instant.now(), settings.rate(), span);
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            EventGenerator events = new EventGenerator(config);
+            while (running.get() && events.hasNext()) {
+                GeneratedEvent event = events.nextEvent();
+                // Send when the wall clock reaches the event's time: event time stays real time.
+                long wait = event.timestampMillis() - System.currentTimeMillis();
+                if (wait > 0) {
+                    Thread.sleep(wait);
+                }
+                producer.send(
+                        new ProducerRecord<>(
+                                "events", event.json().getBytes(StandardCharsets.UTF_8)));
+                produced.incrementAndGet();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            if (running.get()) {
+                out.println("rtprofile demo: the generator stopped: " + e);
+            }
+        }
+    }
+
+    private void printChanges() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "rtprofile-demo-printer");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        ProfileChangePrinter printer = new ProfileChangePrinter(out, settings.printRate());
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of("profile-updates"));
+            while (running.get()) {
+                for (ConsumerRecord<byte[], byte[]> record :
+                        consumer.poll(Duration.ofMillis(250))) {
+                    updates.incrementAndGet();
+                    printer.print(record.value());
+                }
+            }
+        } catch (RuntimeException e) {
+            if (running.get()) {
+                out.println("rtprofile demo: the printer stopped: " + e);
+            }
+        }
+    }
+
+    private void stop() {
+        if (running.compareAndSet(true, false)) {
+            ended.countDown();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        joinQuietly(generator);
+        joinQuietly(printer);
+        if (job != null) {
+            try {
+                job.cancel().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // Already finished or failed: nothing left to stop.
+            }
+        }
+        try {
+            kafka.close();
+        } catch (Exception e) {
+            out.println("rtprofile demo: stopping Kafka: " + e);
+        }
+        deleteQuietly(checkpoints);
+        closed.countDown();
+    }
+
+    private static void joinQuietly(Thread thread) {
+        if (thread != null) {
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A temporary directory: the OS cleans it eventually.
+        }
+    }
+}

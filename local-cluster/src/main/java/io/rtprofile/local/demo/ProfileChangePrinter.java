@@ -1,0 +1,106 @@
+package io.rtprofile.local.demo;
+
+import io.rtprofile.schema.Identity;
+import io.rtprofile.schema.ProfileUpdate;
+import io.rtprofile.schema.SegmentChange;
+import io.rtprofile.schema.json.RecordJson;
+import io.rtprofile.schema.json.Timestamps;
+
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.StringJoiner;
+
+/**
+ * Renders profile updates for a person watching the demo: one line per update with the identity
+ * that names the profile and only what changed since its previous update, and a line per segment
+ * transition. At most {@code maxLinesPerSecond} profile lines are printed; the rest are counted.
+ */
+final class ProfileChangePrinter {
+    private final PrintStream out;
+    private final int maxLinesPerSecond;
+    private final Map<String, Map<String, Object>> lastAttributes = new HashMap<>();
+    private long windowStart;
+    private int linesInWindow;
+    private long suppressed;
+
+    ProfileChangePrinter(PrintStream out, int maxLinesPerSecond) {
+        this.out = out;
+        this.maxLinesPerSecond = maxLinesPerSecond;
+    }
+
+    void print(byte[] value) {
+        if (value == null) {
+            return;
+        }
+        ProfileUpdate update;
+        try {
+            if (!RecordJson.isSingleObjectEncoded(value)) {
+                return;
+            }
+            update = ProfileUpdate.fromByteBuffer(ByteBuffer.wrap(value));
+        } catch (Exception e) {
+            return;
+        }
+        Map<String, Object> previous =
+                lastAttributes.put(update.getProfileId(), new HashMap<>(update.getAttributes()));
+        for (SegmentChange change : update.getSegmentChanges()) {
+            out.printf(
+                    "%s  %-22s segment %-28s %s%n",
+                    Timestamps.format(change.getAt()),
+                    update.getProfileId().substring(0, Math.min(22, update.getProfileId().length())),
+                    change.getSegmentId(),
+                    change.getStatus());
+        }
+        long now = System.currentTimeMillis();
+        if (now - windowStart >= 1000) {
+            if (suppressed > 0) {
+                out.printf("  ... and %d more profile updates%n", suppressed);
+            }
+            windowStart = now;
+            linesInWindow = 0;
+            suppressed = 0;
+        }
+        if (linesInWindow >= maxLinesPerSecond) {
+            suppressed++;
+            return;
+        }
+        linesInWindow++;
+        out.printf(
+                "%s  %-22s v%-4d %-34s %s%n",
+                Timestamps.format(update.getUpdatedAt()),
+                update.getProfileId(),
+                update.getVersion(),
+                name(update),
+                changes(previous, update.getAttributes()));
+    }
+
+    private static String name(ProfileUpdate update) {
+        if (update.getIdentities().isEmpty()) {
+            return "";
+        }
+        Identity first = update.getIdentities().get(0);
+        String name = first.getNamespace() + ":" + first.getId();
+        int more = update.getIdentities().size() - 1;
+        return more > 0 ? name + " (+" + more + ")" : name;
+    }
+
+    private static String changes(Map<String, Object> before, Map<String, Object> after) {
+        StringJoiner changed = new StringJoiner(" ");
+        for (Map.Entry<String, Object> a : after.entrySet()) {
+            if (before == null || !Objects.equals(before.get(a.getKey()), a.getValue())) {
+                changed.add(a.getKey() + "=" + a.getValue());
+            }
+        }
+        if (before != null) {
+            for (String gone : before.keySet()) {
+                if (!after.containsKey(gone)) {
+                    changed.add(gone + " cleared");
+                }
+            }
+        }
+        return changed.length() == 0 ? "(identities)" : changed.toString();
+    }
+}

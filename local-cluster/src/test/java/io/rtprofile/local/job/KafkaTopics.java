@@ -1,0 +1,111 @@
+package io.rtprofile.local.job;
+
+import io.rtprofile.jobs.config.RtProfileOptions;
+import io.rtprofile.local.kafka.EmbeddedKafka;
+
+import org.apache.flink.configuration.Configuration;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+/** A fresh set of the job's topics per test, and plain clients to fill and read them. */
+final class KafkaTopics {
+    final String events;
+    final String rejected;
+    final String updates;
+    final String transactionalIdPrefix;
+    private final EmbeddedKafka kafka;
+
+    KafkaTopics(EmbeddedKafka kafka, String name) {
+        this.kafka = kafka;
+        String suffix = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.events = "events-" + suffix;
+        this.rejected = "events-rejected-" + suffix;
+        this.updates = "profile-updates-" + suffix;
+        this.transactionalIdPrefix = "rtprofile-test-" + suffix;
+        kafka.createTopic(events, 2, Map.of());
+        kafka.createTopic(rejected, 1, Map.of());
+        kafka.createTopic(updates, 2, Map.of("cleanup.policy", "compact"));
+    }
+
+    /** The job's configuration for these topics: read to the end of events, then finish. */
+    Configuration jobConfig() {
+        Configuration config = new Configuration();
+        config.set(RtProfileOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        config.set(RtProfileOptions.EVENTS_TOPIC, events);
+        config.set(RtProfileOptions.REJECTED_TOPIC, rejected);
+        config.set(RtProfileOptions.PROFILE_UPDATES_TOPIC, updates);
+        config.set(RtProfileOptions.TRANSACTIONAL_ID_PREFIX, transactionalIdPrefix);
+        config.set(RtProfileOptions.CONSUMER_GROUP, transactionalIdPrefix);
+        config.set(RtProfileOptions.STARTING_OFFSETS, RtProfileOptions.StartingOffsets.EARLIEST);
+        config.set(RtProfileOptions.STOP_AT_LATEST, true);
+        return config;
+    }
+
+    void produce(List<byte[]> values) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (byte[] value : values) {
+                producer.send(new ProducerRecord<>(events, value));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Everything committed on a topic, read {@code read_committed} from the start to its end. */
+    List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (PartitionInfo info : consumer.partitionsFor(topic)) {
+                partitions.add(new TopicPartition(topic, info.partition()));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!reached(consumer, end)) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("timed out reading " + topic);
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    private static boolean reached(
+            KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
