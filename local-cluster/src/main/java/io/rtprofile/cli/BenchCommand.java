@@ -20,16 +20,28 @@ import java.util.concurrent.Callable;
         })
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--events", defaultValue = "1000000", description = "Events (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--events",
+            defaultValue = "1000000",
+            description = "Events (default: ${DEFAULT-VALUE}).")
     long events;
 
-    @Option(names = "--profiles", defaultValue = "100000", description = "Customers (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--profiles",
+            defaultValue = "100000",
+            description = "Customers (default: ${DEFAULT-VALUE}).")
     int profiles;
 
-    @Option(names = "--rounds", defaultValue = "3", description = "Rounds of both jobs (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--rounds",
+            defaultValue = "3",
+            description = "Rounds of both jobs (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--parallelism",
+            defaultValue = "2",
+            description = "Job parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
     @Option(

@@ -24,9 +24,9 @@ public final class JobConfiguration {
 
     /**
      * Checkpoint interval by default. With exactly-once sinks, output becomes visible only when the
-     * checkpoint that covers it completes, so this is most of the end-to-end latency; below about
-     * a second the per-checkpoint cost (a Kafka transaction per sink and subtask, a state
-     * snapshot) starts to eat throughput. docs/exactly-once.md has the measurements.
+     * checkpoint that covers it completes, so this is most of the end-to-end latency; below about a
+     * second the per-checkpoint cost (a Kafka transaction per sink and subtask, a state snapshot)
+     * starts to eat throughput. docs/exactly-once.md has the measurements.
      */
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
 

@@ -4,6 +4,8 @@ package io.rtprofile.jobs.config;
 public enum MergePolicy {
     /** The latest event timestamp wins; ties go to the higher-precedence source, then eventId. */
     TIMESTAMP,
-    /** The highest-precedence source wins; within one source, the latest timestamp, then eventId. */
+    /**
+     * The highest-precedence source wins; within one source, the latest timestamp, then eventId.
+     */
     PRECEDENCE
 }

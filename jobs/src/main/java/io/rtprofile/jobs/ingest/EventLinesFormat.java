@@ -79,13 +79,15 @@ public final class EventLinesFormat extends SimpleStreamFormat<IngestedRecord> {
                     }
                     b = in.read();
                 }
-                byte[] bytes = stripCarriageReturn(line.toByteArray());
+                // An oversized line keeps limit+1 bytes, whatever they end with, so that the parser
+                // rejects it as oversized (a CR at the limit must not make it fit).
+                byte[] bytes =
+                        oversized ? line.toByteArray() : stripCarriageReturn(line.toByteArray());
                 if (!oversized && isBlank(bytes)) {
                     continue;
                 }
                 EventOrigin origin =
                         EventOrigin.newBuilder().setFile(fileName).setLine(lineNumber).build();
-                // An oversized line keeps limit+1 bytes: the parser rejects it as oversized.
                 return parser.parse(bytes, origin, System.currentTimeMillis());
             }
         }

@@ -12,6 +12,9 @@ import io.rtprofile.schema.json.RecordJson;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
 
 import java.io.Serializable;
 import java.nio.ByteBuffer;
@@ -40,6 +43,12 @@ public final class EventParser implements Serializable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Magic bytes C3 01 and the 8-byte fingerprint. */
+    private static final int HEADER_BYTES = 10;
+
+    private static final long EVENT_FINGERPRINT =
+            RecordJson.fingerprint(ExperienceEvent.getClassSchema());
 
     private final List<String> namespaces;
     private final long maxEventBytes;
@@ -77,19 +86,39 @@ public final class EventParser implements Serializable {
                     "oversized record: " + value.length + " bytes, limit " + maxEventBytes);
         }
         if (RecordJson.isSingleObjectEncoded(value)) {
-            try {
-                return ExperienceEvent.fromByteBuffer(ByteBuffer.wrap(value));
-            } catch (org.apache.avro.message.MissingSchemaException e) {
-                throw new InvalidEventException(
-                        "Avro record with unknown schema fingerprint "
-                                + Long.toHexString(RecordJson.fingerprintOf(value))
-                                + " (expected an ExperienceEvent)");
-            } catch (java.io.IOException | org.apache.avro.AvroRuntimeException e) {
-                throw new InvalidEventException(
-                        "malformed Avro ExperienceEvent: " + abbreviate(String.valueOf(e)));
-            }
+            return decodeAvro(value);
         }
         return EventJson.parse(value);
+    }
+
+    /**
+     * Decodes an Avro single-object encoded event, exactly: the fingerprint must be the event
+     * schema's and the record must end where the bytes end. Avro signals corrupt input with all
+     * kinds of runtime exceptions; each is a rejection with one clear reason.
+     */
+    private static ExperienceEvent decodeAvro(byte[] value) throws InvalidEventException {
+        long fingerprint = RecordJson.fingerprintOf(value);
+        if (fingerprint != EVENT_FINGERPRINT) {
+            throw new InvalidEventException(
+                    "Avro record with unknown schema fingerprint "
+                            + Long.toHexString(fingerprint)
+                            + " (expected an ExperienceEvent)");
+        }
+        BinaryDecoder decoder =
+                DecoderFactory.get()
+                        .binaryDecoder(value, HEADER_BYTES, value.length - HEADER_BYTES, null);
+        ExperienceEvent event;
+        try {
+            event = new SpecificDatumReader<>(ExperienceEvent.class).read(null, decoder);
+            if (!decoder.isEnd()) {
+                throw new InvalidEventException(
+                        "malformed Avro ExperienceEvent: bytes left after the record");
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new InvalidEventException(
+                    "malformed Avro ExperienceEvent: " + e.getClass().getSimpleName());
+        }
+        return event;
     }
 
     /** Checks what depends on configuration and normalizes identities. */
@@ -100,6 +129,12 @@ public final class EventParser implements Serializable {
         if (event.getType().isBlank()) {
             throw new InvalidEventException("field 'type' must not be empty");
         }
+        if (event.getSource().isBlank()) {
+            throw new InvalidEventException("field 'source' must be a non-empty string");
+        }
+        requireWellFormed(event.getEventId(), "eventId");
+        requireWellFormed(event.getType(), "type");
+        requireWellFormed(event.getSource(), "source");
         if (event.getTimestamp() < MIN_TIMESTAMP || event.getTimestamp() > MAX_TIMESTAMP) {
             throw new InvalidEventException(
                     "field 'timestamp' out of range (years 1 to 9999): " + event.getTimestamp());
@@ -122,8 +157,9 @@ public final class EventParser implements Serializable {
                                 + String.join(", ", namespaces)
                                 + ")");
             }
+            requireWellFormed(identity.getId(), "identities[" + i + "].id");
             String id = normalizeId(namespace, identity.getId());
-            if (id.isEmpty()) {
+            if (id.isBlank()) {
                 throw new InvalidEventException("identities[" + i + "].id must not be empty");
             }
             if (seen.add(namespace + '\u0000' + id)) {
@@ -135,8 +171,11 @@ public final class EventParser implements Serializable {
             if (attribute.getKey().isEmpty()) {
                 throw new InvalidEventException("attribute names must not be empty");
             }
+            requireWellFormed(attribute.getKey(), "an attribute name");
+            requireWellFormedValue(attribute.getValue(), "attributes." + attribute.getKey());
         }
         if (event.getProperties() != null) {
+            requireWellFormed(event.getProperties(), "properties");
             // JSON input was checked while parsing; an Avro producer may have sent anything.
             JsonNode properties;
             try {
@@ -149,6 +188,38 @@ public final class EventParser implements Serializable {
             }
         }
         return event;
+    }
+
+    /**
+     * Rejects strings with unpaired surrogates (a JSON "\ud800" escape, say). Avro writes them as
+     * '?', so after one serialization such an id would no longer be the id it was keyed by: keys
+     * would land in the wrong key group and fail the job.
+     */
+    private static void requireWellFormed(String text, String field) throws InvalidEventException {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    i++;
+                    continue;
+                }
+                throw new InvalidEventException(field + ": unpaired UTF-16 surrogate");
+            }
+            if (Character.isLowSurrogate(c)) {
+                throw new InvalidEventException(field + ": unpaired UTF-16 surrogate");
+            }
+        }
+    }
+
+    private static void requireWellFormedValue(Object value, String field)
+            throws InvalidEventException {
+        if (value instanceof CharSequence text) {
+            requireWellFormed(text.toString(), field);
+        } else if (value instanceof List<?> list) {
+            for (Object element : list) {
+                requireWellFormedValue(element, field);
+            }
+        }
     }
 
     /** Emails are trimmed and lower-cased (contract section 3); other ids are opaque. */
@@ -171,10 +242,7 @@ public final class EventParser implements Serializable {
             byte[] value, EventOrigin origin, String reason, long now) {
         RejectedEvent rejection =
                 new RejectedEvent(
-                        reason,
-                        ByteBuffer.wrap(value == null ? new byte[0] : value),
-                        origin,
-                        now);
+                        reason, ByteBuffer.wrap(value == null ? new byte[0] : value), origin, now);
         return new IngestedRecord(null, rejection);
     }
 

@@ -15,8 +15,7 @@ public final class EventTimestamps {
      * advances a watermark.
      */
     public static WatermarkStrategy<IngestedRecord> watermarks(ProfileJobSettings settings) {
-        return WatermarkStrategy.<IngestedRecord>forBoundedOutOfOrderness(
-                        settings.outOfOrderness())
+        return WatermarkStrategy.<IngestedRecord>forBoundedOutOfOrderness(settings.outOfOrderness())
                 .withTimestampAssigner(
                         (record, kafkaTimestamp) ->
                                 record.getEvent() != null

@@ -15,7 +15,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * (per-partition watermarking) and an idle partition can be marked idle. Every record yields
  * exactly one {@link IngestedRecord}: an event or a rejection carrying topic, partition and offset.
  */
-public final class KafkaEventDeserializer implements KafkaRecordDeserializationSchema<IngestedRecord> {
+public final class KafkaEventDeserializer
+        implements KafkaRecordDeserializationSchema<IngestedRecord> {
     private static final long serialVersionUID = 1L;
 
     private final EventParser parser;

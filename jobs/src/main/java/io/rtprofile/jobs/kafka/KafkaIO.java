@@ -40,8 +40,8 @@ public final class KafkaIO {
     }
 
     /**
-     * The events source as configured, with any deserializer: the job's, or a benchmark
-     * baseline's that must read exactly as the job does.
+     * The events source as configured, with any deserializer: the job's, or a benchmark baseline's
+     * that must read exactly as the job does.
      */
     public static <T> KafkaSourceBuilder<T> eventsSourceBuilder(
             ReadableConfig config, KafkaRecordDeserializationSchema<T> deserializer) {
@@ -86,8 +86,7 @@ public final class KafkaIO {
                         config.get(RtProfileOptions.TRANSACTIONAL_ID_PREFIX) + "-" + sinkName)
                 .setProperty(
                         ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-                        String.valueOf(
-                                config.get(RtProfileOptions.TRANSACTION_TIMEOUT).toMillis()))
+                        String.valueOf(config.get(RtProfileOptions.TRANSACTION_TIMEOUT).toMillis()))
                 .setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")
                 .setProperty(ProducerConfig.LINGER_MS_CONFIG, "5")
                 .build();

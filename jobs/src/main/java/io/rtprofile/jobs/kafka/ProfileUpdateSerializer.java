@@ -13,7 +13,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /** Profile updates keyed by {@code profileId}, so the compacted topic keeps each profile's last. */
-public final class ProfileUpdateSerializer implements KafkaRecordSerializationSchema<ProfileUpdate> {
+public final class ProfileUpdateSerializer
+        implements KafkaRecordSerializationSchema<ProfileUpdate> {
     private static final long serialVersionUID = 1L;
 
     private final String topic;

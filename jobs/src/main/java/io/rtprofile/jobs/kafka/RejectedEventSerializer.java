@@ -13,7 +13,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /** Rejected records, unkeyed: they carry the original bytes, reason and source offset. */
-public final class RejectedEventSerializer implements KafkaRecordSerializationSchema<RejectedEvent> {
+public final class RejectedEventSerializer
+        implements KafkaRecordSerializationSchema<RejectedEvent> {
     private static final long serialVersionUID = 1L;
 
     private final String topic;

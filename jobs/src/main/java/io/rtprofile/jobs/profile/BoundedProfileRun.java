@@ -82,8 +82,8 @@ public final class BoundedProfileRun {
     }
 
     /**
-     * Runs to the end of the file, handing every update and rejection to the consumers (called
-     * from two threads, one each).
+     * Runs to the end of the file, handing every update and rejection to the consumers (called from
+     * two threads, one each).
      */
     public static Result run(
             StreamExecutionEnvironment env,

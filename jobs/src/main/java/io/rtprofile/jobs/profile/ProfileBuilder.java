@@ -18,7 +18,8 @@ import org.apache.flink.util.Collector;
  * version}, whenever an event changes what it shows. The state is one Avro record, so adding a
  * field later is a schema evolution that restores old savepoints (docs/upgrades.md).
  */
-public final class ProfileBuilder extends KeyedProcessFunction<String, ExperienceEvent, ProfileUpdate> {
+public final class ProfileBuilder
+        extends KeyedProcessFunction<String, ExperienceEvent, ProfileUpdate> {
     private static final long serialVersionUID = 1L;
 
     private final ProfileMerger merger;

@@ -21,9 +21,9 @@ import java.util.Objects;
  * Folds events into a profile. Pure logic over the state record, so it is tested without Flink.
  *
  * <p>What a profile shows (identities, attribute winners, and {@code updatedAt}, the latest event
- * time among them) is a function of the set of events applied, not of their order; an update is
- * due exactly when that visible content changes. Together this makes the last update of every
- * profile independent of arrival order, while {@code version} counts the updates actually emitted.
+ * time among them) is a function of the set of events applied, not of their order; an update is due
+ * exactly when that visible content changes. Together this makes the last update of every profile
+ * independent of arrival order, while {@code version} counts the updates actually emitted.
  */
 public final class ProfileMerger implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -69,9 +69,11 @@ public final class ProfileMerger implements Serializable {
             AttributeState incumbent = current.get(attribute.getKey());
             if (incumbent == null || attributes.beats(candidate, incumbent)) {
                 current.put(attribute.getKey(), candidate);
+                // A null for an attribute never set shows nothing new: null means "not shown".
                 changed |=
                         incumbent == null
-                                || !Objects.equals(
+                                ? candidate.getValue() != null
+                                : !Objects.equals(
                                         AttributeValues.normalize(incumbent.getValue()),
                                         candidate.getValue());
             }

@@ -11,9 +11,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * capping watermarks here means timers up to the instant fire and later ones do not, downstream of
  * this operator. Records pass unchanged.
  *
- * <p>Without an explicit instant the cap is the largest event timestamp this operator has seen,
- * the contract's default for {@code --as-of}. That is the input's largest only when this operator
- * sees all of the input: run it at parallelism 1 right after the (single-split) file source.
+ * <p>Without an explicit instant the cap is the largest event timestamp this operator has seen, the
+ * contract's default for {@code --as-of}. That is the input's largest only when this operator sees
+ * all of the input: run it at parallelism 1 right after the (single-split) file source.
  */
 public final class AsOfWatermarkCap<T> extends AbstractStreamOperator<T>
         implements OneInputStreamOperator<T, T> {

@@ -13,8 +13,8 @@ public final class TestEvents {
 
     /**
      * Events over a pool of customers: each has a device id and maybe an email (the routing
-     * identity), attributes from several sources with colliding timestamps, so that merge ties
-     * are exercised.
+     * identity), attributes from several sources with colliding timestamps, so that merge ties are
+     * exercised.
      */
     public static List<String> random(Random random, int count, int customers) {
         String[] sources = {"web", "crm", "pos", "app", "partner"};
@@ -75,5 +75,4 @@ public final class TestEvents {
         }
         return events;
     }
-
 }

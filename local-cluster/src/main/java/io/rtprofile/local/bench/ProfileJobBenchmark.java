@@ -38,8 +38,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The figures of docs/benchmarks.md: throughput of the profile job through Kafka, exactly-once,
- * beside the pass-through baseline in alternating rounds of one run; and end-to-end latency from
- * an event's production to the commit of the update it caused.
+ * beside the pass-through baseline in alternating rounds of one run; and end-to-end latency from an
+ * event's production to the commit of the update it caused.
  */
 public final class ProfileJobBenchmark {
 
@@ -71,7 +71,8 @@ public final class ProfileJobBenchmark {
         kafka.createTopic("bench-events", 2, Map.of());
         long start = System.nanoTime();
         GeneratorConfig data =
-                GeneratorConfig.of(settings.profiles(), settings.events(), GeneratorConfig.DEFAULT_SEED);
+                GeneratorConfig.of(
+                        settings.profiles(), settings.events(), GeneratorConfig.DEFAULT_SEED);
         long produced = produceAll(kafka, new EventGenerator(data));
         out.printf(
                 "produced %d events over %d profiles in %.1f s%n",
@@ -97,8 +98,12 @@ public final class ProfileJobBenchmark {
         out.println();
         out.println("| job | median events/s | runs |");
         out.println("|---|---|---|");
-        out.printf("| pass-through (Kafka -> Kafka, exactly-once) | %.0f | %s |%n", passMedian, rates(passRates));
-        out.printf("| profile job (Kafka -> Kafka, exactly-once) | %.0f | %s |%n", profileMedian, rates(profileRates));
+        out.printf(
+                "| pass-through (Kafka -> Kafka, exactly-once) | %.0f | %s |%n",
+                passMedian, rates(passRates));
+        out.printf(
+                "| profile job (Kafka -> Kafka, exactly-once) | %.0f | %s |%n",
+                profileMedian, rates(profileRates));
         out.printf("| ratio profile / pass-through | %.2f | |%n", profileMedian / passMedian);
         out.println();
     }
@@ -189,8 +194,8 @@ public final class ProfileJobBenchmark {
     }
 
     /**
-     * Sends generated events at a steady rate with their timestamp set to the moment of sending,
-     * so that an update's {@code updatedAt} is the production time of the event that caused it.
+     * Sends generated events at a steady rate with their timestamp set to the moment of sending, so
+     * that an update's {@code updatedAt} is the production time of the event that caused it.
      */
     private long producePaced(EmbeddedKafka kafka, String topic, double rate, Duration duration)
             throws Exception {

@@ -118,7 +118,12 @@ public final class Demo implements AutoCloseable {
                 StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(config);
         env.setParallelism(2);
         job = ProfileJob.start(env, config);
-        out.println("  Flink:     http://localhost:" + settings.webPort() + " (job " + job.getJobID() + ")");
+        out.println(
+                "  Flink:     http://localhost:"
+                        + settings.webPort()
+                        + " (job "
+                        + job.getJobID()
+                        + ")");
         out.printf(
                 "  Generator: %.0f events/s over %d customers (seed %d)%n",
                 settings.rate(), settings.profiles(), settings.seed());

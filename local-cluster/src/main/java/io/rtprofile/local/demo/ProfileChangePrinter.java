@@ -50,7 +50,8 @@ final class ProfileChangePrinter {
             out.printf(
                     "%s  %-22s segment %-28s %s%n",
                     Timestamps.format(change.getAt()),
-                    update.getProfileId().substring(0, Math.min(22, update.getProfileId().length())),
+                    update.getProfileId()
+                            .substring(0, Math.min(22, update.getProfileId().length())),
                     change.getSegmentId(),
                     change.getStatus());
         }

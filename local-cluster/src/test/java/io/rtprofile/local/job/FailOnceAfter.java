@@ -42,7 +42,9 @@ final class FailOnceAfter extends RichMapFunction<IngestedRecord, IngestedRecord
         if (seen % 5 == 0) {
             Thread.sleep(1);
         }
-        if (seen >= records && completed >= checkpoints && FAILED.get(name).compareAndSet(false, true)) {
+        if (seen >= records
+                && completed >= checkpoints
+                && FAILED.get(name).compareAndSet(false, true)) {
             throw new IllegalStateException("Injected failure after " + seen + " records");
         }
         return record;

@@ -18,10 +18,10 @@ import io.rtprofile.schema.internal.IngestedRecord;
 import io.rtprofile.schema.json.EventJson;
 import io.rtprofile.schema.json.ProfileUpdateJson;
 
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -94,8 +94,7 @@ class ProfileJobKafkaITCase {
 
         List<ProfileUpdate> updates = decodeUpdates(topics.readCommitted(topics.updates));
         assertVersionsContiguous(updates);
-        assertThat(withoutVersion(finalProfiles(updates)))
-                .isEqualTo(withoutVersion(fileRun(json)));
+        assertThat(withoutVersion(finalProfiles(updates))).isEqualTo(withoutVersion(fileRun(json)));
 
         List<RejectedEvent> rejected = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : topics.readCommitted(topics.rejected)) {
@@ -135,8 +134,7 @@ class ProfileJobKafkaITCase {
         runToEnd(failing.jobConfig(), failure);
         assertThat(failure.hasFailed()).as("the failure was injected").isTrue();
 
-        List<ProfileUpdate> withFailure =
-                decodeUpdates(failing.readCommitted(failing.updates));
+        List<ProfileUpdate> withFailure = decodeUpdates(failing.readCommitted(failing.updates));
         List<ProfileUpdate> withoutFailure = decodeUpdates(clean.readCommitted(clean.updates));
         assertVersionsContiguous(withFailure);
         assertThat(withoutVersion(finalProfiles(withFailure)))
@@ -151,7 +149,8 @@ class ProfileJobKafkaITCase {
         config.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(200));
         config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-        config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        config.set(
+                RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setParallelism(2);
         if (failure == null) {

@@ -10,6 +10,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -29,7 +33,7 @@ public final class EventJson {
     public static ExperienceEvent parse(byte[] utf8) throws InvalidEventException {
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(utf8);
+            root = Json.MAPPER.readTree(strictUtf8(utf8));
         } catch (JsonProcessingException e) {
             throw new InvalidEventException("not valid JSON: " + firstLine(e.getOriginalMessage()));
         } catch (IOException e) {
@@ -70,6 +74,24 @@ public final class EventJson {
             throw new InvalidEventException("field 'properties' must be a JSON object");
         }
         return event.build();
+    }
+
+    /**
+     * Decodes UTF-8 strictly. Jackson's own decoder accepts overlong forms and encoded surrogates,
+     * which would let two different byte strings name the same id, or produce strings that Avro
+     * cannot encode faithfully.
+     */
+    private static String strictUtf8(byte[] bytes) throws InvalidEventException {
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidEventException("not valid JSON: the record is not valid UTF-8");
+        }
     }
 
     private static String requiredText(JsonNode root, String field) throws InvalidEventException {

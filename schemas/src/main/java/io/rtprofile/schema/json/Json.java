@@ -18,5 +18,10 @@ final class Json {
                                     .build())
                     .build();
 
-    static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
+    /** Two JSON values on one line are an error, not one event and a silently dropped rest. */
+    static final ObjectMapper MAPPER =
+            new ObjectMapper(FACTORY)
+                    .enable(
+                            com.fasterxml.jackson.databind.DeserializationFeature
+                                    .FAIL_ON_TRAILING_TOKENS);
 }

@@ -112,7 +112,8 @@ public final class ProfileUpdateJson {
         List<Identity> identities = new ArrayList<>();
         for (JsonNode identity : root.path("identities")) {
             identities.add(
-                    new Identity(identity.path("namespace").asText(), identity.path("id").asText()));
+                    new Identity(
+                            identity.path("namespace").asText(), identity.path("id").asText()));
         }
         update.setIdentities(identities);
         Map<String, Object> attributes = new TreeMap<>();

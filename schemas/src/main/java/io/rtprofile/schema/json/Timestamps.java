@@ -1,5 +1,6 @@
 package io.rtprofile.schema.json;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -9,15 +10,23 @@ import java.time.format.DateTimeParseException;
 public final class Timestamps {
     private Timestamps() {}
 
-    /** Parses ISO-8601 with zone ("2026-11-01T10:00:00Z", "...+01:00") to epoch milliseconds. */
+    /**
+     * Parses ISO-8601 with zone ("2026-11-01T10:00:00Z", "...+01:00") to epoch milliseconds.
+     *
+     * @throws DateTimeException if it is not such a time, or not representable in epoch millis
+     */
     public static long parseIso(String text) {
         try {
-            return Instant.parse(text).toEpochMilli();
-        } catch (DateTimeParseException notInstant) {
-            // Instant.parse wants 'Z'; offsets such as +01:00 need the offset parser.
-            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
-                    .toInstant()
-                    .toEpochMilli();
+            try {
+                return Instant.parse(text).toEpochMilli();
+            } catch (DateTimeParseException notInstant) {
+                // Instant.parse wants 'Z'; offsets such as +01:00 need the offset parser.
+                return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                        .toInstant()
+                        .toEpochMilli();
+            }
+        } catch (ArithmeticException overflow) {
+            throw new DateTimeException("out of the range of epoch milliseconds: " + text);
         }
     }
 

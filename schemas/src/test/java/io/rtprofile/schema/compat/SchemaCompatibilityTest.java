@@ -68,7 +68,10 @@ class SchemaCompatibilityTest {
         Files.createDirectories(release);
         Files.writeString(
                 release.resolve("io.rtprofile.schema.Gone.avsc"),
-                SchemaBuilder.record("Gone").namespace("io.rtprofile.schema").fields().endRecord()
+                SchemaBuilder.record("Gone")
+                        .namespace("io.rtprofile.schema")
+                        .fields()
+                        .endRecord()
                         .toString());
         assertThat(ReleasedSchemas.incompatibilities(release))
                 .anySatisfy(p -> assertThat(p).contains("is gone"));
