@@ -34,10 +34,9 @@ public final class ProfileJob {
                 user.setString(override.getKey(), override.getValue());
             }
         }
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(
-                        JobConfiguration.withJobDefaults(user));
-        defineKafkaJob(env, JobConfiguration.withJobDefaults(user));
+        Configuration config = JobConfiguration.withJobDefaults(user);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        defineKafkaJob(env, config);
         env.execute(JOB_NAME);
     }
 
