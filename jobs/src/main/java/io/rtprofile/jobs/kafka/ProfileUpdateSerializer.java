@@ -29,7 +29,11 @@ public final class ProfileUpdateSerializer
     public ProducerRecord<byte[], byte[]> serialize(
             ProfileUpdate update, KafkaSinkContext context, Long timestamp) {
         byte[] key = update.getProfileId().getBytes(StandardCharsets.UTF_8);
-        return new ProducerRecord<>(topic, null, timestamp, key, encode(update, format));
+        // No record timestamp: the producer stamps the append time. Event time may lie far in the
+        // future or past, and a broker refuses timestamps outside its bounds
+        // (message.timestamp.after.max.ms is one hour by default), which would fail the job on
+        // every retry. Event time travels in the value as updatedAt.
+        return new ProducerRecord<>(topic, null, null, key, encode(update, format));
     }
 
     /** The value bytes of an update in the given format. */

@@ -38,6 +38,7 @@ public final class RejectedEventSerializer
                 throw new UncheckedIOException(e);
             }
         }
-        return new ProducerRecord<>(topic, null, timestamp, null, value);
+        // No record timestamp: the producer stamps the append time (see ProfileUpdateSerializer).
+        return new ProducerRecord<>(topic, null, null, null, value);
     }
 }

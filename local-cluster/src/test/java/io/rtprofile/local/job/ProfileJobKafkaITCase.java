@@ -79,7 +79,13 @@ class ProfileJobKafkaITCase {
     @Test
     void jsonAndAvroEventsBecomeProfileUpdatesAndBadRecordsAreRejected() throws Exception {
         KafkaTopics topics = new KafkaTopics(kafka, "formats");
-        List<String> json = TestEvents.random(new Random(1), 400, 30);
+        List<String> json = new ArrayList<>(TestEvents.random(new Random(1), 400, 30));
+        // Event time far in the future: a broker refuses such record timestamps, so the sink
+        // must not use event time as the Kafka timestamp (it once failed the job for good).
+        json.add(
+                "{\"eventId\":\"future\",\"timestamp\":\"2100-01-01T00:00:00Z\","
+                        + "\"type\":\"web.pageView\","
+                        + "\"identities\":[{\"namespace\":\"email\",\"id\":\"f@x.io\"}]}");
         List<byte[]> values = new ArrayList<>();
         for (int i = 0; i < json.size(); i++) {
             byte[] utf8 = json.get(i).getBytes(StandardCharsets.UTF_8);
