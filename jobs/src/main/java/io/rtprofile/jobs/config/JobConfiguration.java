@@ -63,6 +63,23 @@ public final class JobConfiguration {
     }
 
     /**
+     * The exactly-once job needs checkpoints in durable storage. Without a directory Flink keeps
+     * them in JobManager memory, capped at 5 MB: profile state outgrows that within minutes, every
+     * checkpoint then fails and the job restarts in a loop, silently replaying its input. Refuse to
+     * start instead.
+     */
+    public static void requireCheckpointStorage(Configuration config) {
+        if (!config.contains(CheckpointingOptions.CHECKPOINTS_DIRECTORY)) {
+            throw new IllegalConfigurationException(
+                    "Missing setting "
+                            + CheckpointingOptions.CHECKPOINTS_DIRECTORY.key()
+                            + ": the profile job checkpoints its state there (for example"
+                            + " s3://bucket/rtprofile/checkpoints, or file:///var/rtprofile/checkpoints"
+                            + " on a single machine)");
+        }
+    }
+
+    /**
      * The job's defaults with the user's settings on top: RocksDB with incremental checkpoints,
      * checkpointing on, UIDs required, no Kryo fallback, object reuse (our functions never keep a
      * reference to an input record after returning).

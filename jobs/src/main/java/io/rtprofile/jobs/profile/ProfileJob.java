@@ -42,6 +42,7 @@ public final class ProfileJob {
 
     /** Adds the Kafka-to-Kafka profile job to {@code env}. */
     public static void defineKafkaJob(StreamExecutionEnvironment env, Configuration config) {
+        JobConfiguration.requireCheckpointStorage(config);
         ProfileJobSettings settings = ProfileJobSettings.from(config);
         ProfileWorkflow.Outputs outputs =
                 ProfileWorkflow.defineWorkflow(

@@ -153,6 +153,9 @@ class ProfileJobKafkaITCase {
             throws Exception {
         Configuration config = JobConfiguration.withJobDefaults(topicConfig);
         config.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(200));
+        config.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                Files.createTempDirectory("rtprofile-checkpoints").toUri().toString());
         config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         config.set(
