@@ -118,6 +118,10 @@ public final class EventParser implements Serializable {
             throw new InvalidEventException(
                     "malformed Avro ExperienceEvent: " + e.getClass().getSimpleName());
         }
+        // JSON input had its properties checked while parsing; an Avro producer may send anything.
+        if (event.getProperties() != null) {
+            requireJsonObject(event.getProperties());
+        }
         return event;
     }
 
@@ -176,18 +180,21 @@ public final class EventParser implements Serializable {
         }
         if (event.getProperties() != null) {
             requireWellFormed(event.getProperties(), "properties");
-            // JSON input was checked while parsing; an Avro producer may have sent anything.
-            JsonNode properties;
-            try {
-                properties = JSON.readTree(event.getProperties());
-            } catch (java.io.IOException e) {
-                throw new InvalidEventException("field 'properties' is not valid JSON");
-            }
-            if (properties == null || !properties.isObject()) {
-                throw new InvalidEventException("field 'properties' must be a JSON object");
-            }
         }
         return event;
+    }
+
+    private static void requireJsonObject(String properties) throws InvalidEventException {
+        requireWellFormed(properties, "properties");
+        JsonNode parsed;
+        try {
+            parsed = JSON.readTree(properties);
+        } catch (java.io.IOException e) {
+            throw new InvalidEventException("field 'properties' is not valid JSON");
+        }
+        if (parsed == null || !parsed.isObject()) {
+            throw new InvalidEventException("field 'properties' must be a JSON object");
+        }
     }
 
     /**

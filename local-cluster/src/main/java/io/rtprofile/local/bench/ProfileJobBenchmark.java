@@ -88,6 +88,11 @@ public final class ProfileJobBenchmark {
                 "produced %d events over %d profiles in %.1f s%n",
                 produced, settings.profiles(), (System.nanoTime() - start) / 1e9);
 
+        // One uncounted round of each: the first run of a job in a fresh JVM spends much of its
+        // time in the JIT compiler, which says nothing about the steady state.
+        out.printf(
+                "warm-up: profile-job %.0f events/s, pass-through %.0f events/s (not counted)%n",
+                produced / runToEnd(kafka, true, 0), produced / runToEnd(kafka, false, 0));
         List<Double> profileRates = new ArrayList<>();
         List<Double> passRates = new ArrayList<>();
         for (int round = 1; round <= settings.rounds(); round++) {
