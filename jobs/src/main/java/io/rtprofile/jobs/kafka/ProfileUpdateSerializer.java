@@ -8,8 +8,6 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /** Profile updates keyed by {@code profileId}, so the compacted topic keeps each profile's last. */
@@ -38,13 +36,7 @@ public final class ProfileUpdateSerializer
 
     /** The value bytes of an update in the given format. */
     public static byte[] encode(ProfileUpdate update, OutputFormat format) {
-        if (format == OutputFormat.JSON) {
-            return ProfileUpdateJson.toJson(update).getBytes(StandardCharsets.UTF_8);
-        }
-        try {
-            return SingleObject.bytes(update.toByteBuffer());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ValueEncoding.encode(
+                update, format, ProfileUpdate::toByteBuffer, ProfileUpdateJson::toJson);
     }
 }

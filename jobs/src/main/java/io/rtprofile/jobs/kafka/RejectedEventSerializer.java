@@ -8,10 +8,6 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-
 /** Rejected records, unkeyed: they carry the original bytes, reason and source offset. */
 public final class RejectedEventSerializer
         implements KafkaRecordSerializationSchema<RejectedEvent> {
@@ -28,16 +24,9 @@ public final class RejectedEventSerializer
     @Override
     public ProducerRecord<byte[], byte[]> serialize(
             RejectedEvent rejected, KafkaSinkContext context, Long timestamp) {
-        byte[] value;
-        if (format == OutputFormat.JSON) {
-            value = RejectedEventJson.toJson(rejected).getBytes(StandardCharsets.UTF_8);
-        } else {
-            try {
-                value = SingleObject.bytes(rejected.toByteBuffer());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        byte[] value =
+                ValueEncoding.encode(
+                        rejected, format, RejectedEvent::toByteBuffer, RejectedEventJson::toJson);
         // No record timestamp: the producer stamps the append time (see ProfileUpdateSerializer).
         return new ProducerRecord<>(topic, null, null, null, value);
     }

@@ -8,12 +8,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -82,16 +76,11 @@ public final class EventJson {
      * cannot encode faithfully.
      */
     private static String strictUtf8(byte[] bytes) throws InvalidEventException {
-        try {
-            return StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException e) {
+        String text = Json.strictUtf8OrNull(bytes);
+        if (text == null) {
             throw new InvalidEventException("not valid JSON: the record is not valid UTF-8");
         }
+        return text;
     }
 
     private static String requiredText(JsonNode root, String field) throws InvalidEventException {
@@ -187,13 +176,7 @@ public final class EventJson {
 
     /** The contract's JSON for an event (properties written back as the object they were). */
     public static String toJson(ExperienceEvent event) {
-        StringWriter text = new StringWriter(256);
-        try (JsonGenerator out = Json.FACTORY.createGenerator(text)) {
-            write(out, event);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return text.toString();
+        return Json.render(out -> write(out, event));
     }
 
     static void write(JsonGenerator out, ExperienceEvent event) throws IOException {

@@ -12,8 +12,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -26,13 +24,7 @@ public final class ProfileUpdateJson {
 
     /** One line of JSON; map keys sorted so equal profiles give equal text. */
     public static String toJson(ProfileUpdate update) {
-        StringWriter text = new StringWriter(512);
-        try (JsonGenerator out = Json.FACTORY.createGenerator(text)) {
-            write(out, update);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return text.toString();
+        return Json.render(out -> write(out, update));
     }
 
     static void write(JsonGenerator out, ProfileUpdate update) throws IOException {

@@ -6,12 +6,7 @@ import io.rtprofile.schema.RejectedEvent;
 import com.fasterxml.jackson.core.JsonGenerator;
 
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
@@ -22,13 +17,7 @@ public final class RejectedEventJson {
     private RejectedEventJson() {}
 
     public static String toJson(RejectedEvent rejected) {
-        StringWriter text = new StringWriter(256);
-        try (JsonGenerator out = Json.FACTORY.createGenerator(text)) {
-            write(out, rejected);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return text.toString();
+        return Json.render(out -> write(out, rejected));
     }
 
     static void write(JsonGenerator out, RejectedEvent rejected) throws IOException {
@@ -53,7 +42,7 @@ public final class RejectedEventJson {
         ByteBuffer original = rejected.getOriginal().duplicate();
         byte[] bytes = new byte[original.remaining()];
         original.get(bytes);
-        String text = utf8OrNull(bytes);
+        String text = Json.strictUtf8OrNull(bytes);
         if (text != null) {
             out.writeStringField("original", text);
         } else {
@@ -61,18 +50,5 @@ public final class RejectedEventJson {
         }
         out.writeStringField("rejectedAt", Timestamps.format(rejected.getRejectedAt()));
         out.writeEndObject();
-    }
-
-    private static String utf8OrNull(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
     }
 }
