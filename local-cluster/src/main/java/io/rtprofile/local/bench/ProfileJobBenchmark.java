@@ -51,6 +51,7 @@ public final class ProfileJobBenchmark {
     public record Settings(
             long events,
             int profiles,
+            int warmupRounds,
             int rounds,
             int parallelism,
             double latencyRate,
@@ -88,11 +89,17 @@ public final class ProfileJobBenchmark {
                 "produced %d events over %d profiles in %.1f s%n",
                 produced, settings.profiles(), (System.nanoTime() - start) / 1e9);
 
-        // One uncounted round of each: the first run of a job in a fresh JVM spends much of its
-        // time in the JIT compiler, which says nothing about the steady state.
-        out.printf(
-                "warm-up: profile-job %.0f events/s, pass-through %.0f events/s (not counted)%n",
-                produced / runToEnd(kafka, true, 0), produced / runToEnd(kafka, false, 0));
+        // Uncounted rounds first: on two cores the JVM has one C2 compiler thread, and the
+        // profile job's code (Flink, Kafka, Avro, Jackson) runs in slower tiers for minutes
+        // before it is compiled; that says nothing about a long-running job's steady state.
+        for (int warmup = 1; warmup <= settings.warmupRounds(); warmup++) {
+            out.printf(
+                    "warm-up %d: profile-job %.0f events/s, pass-through %.0f events/s (not"
+                            + " counted)%n",
+                    warmup,
+                    produced / runToEnd(kafka, true, -warmup),
+                    produced / runToEnd(kafka, false, -warmup));
+        }
         List<Double> profileRates = new ArrayList<>();
         List<Double> passRates = new ArrayList<>();
         for (int round = 1; round <= settings.rounds(); round++) {
@@ -124,7 +131,7 @@ public final class ProfileJobBenchmark {
     }
 
     private double runToEnd(EmbeddedKafka kafka, boolean profileJob, int round) throws Exception {
-        String suffix = (profileJob ? "profile-" : "pass-") + round;
+        String suffix = (profileJob ? "profile-" : "pass-") + (round < 0 ? "w" + -round : round);
         // The profile job's output is compacted as in production; the pass-through copies
         // unkeyed events, which a compacted topic refuses. Compaction runs later, in the
         // background: it does not change what a write costs.
