@@ -39,6 +39,12 @@ public final class BenchCommand implements Callable<Integer> {
     int rounds;
 
     @Option(
+            names = "--warmup-rounds",
+            defaultValue = "2",
+            description = "Uncounted rounds of both jobs first (default: ${DEFAULT-VALUE}).")
+    int warmupRounds;
+
+    @Option(
             names = "--parallelism",
             defaultValue = "2",
             description = "Job parallelism (default: ${DEFAULT-VALUE}).")
@@ -58,7 +64,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (events < 1 || profiles < 1 || rounds < 1 || parallelism < 1 || latencyRate <= 0) {
+        if (events < 1
+                || profiles < 1
+                || rounds < 1
+                || warmupRounds < 0
+                || parallelism < 1
+                || latencyRate <= 0) {
             throw new RtProfileCli.UsageException("all counts and rates must be positive");
         }
         Duration duration;
@@ -69,7 +80,13 @@ public final class BenchCommand implements Callable<Integer> {
         }
         new ProfileJobBenchmark(
                         new ProfileJobBenchmark.Settings(
-                                events, profiles, rounds, parallelism, latencyRate, duration),
+                                events,
+                                profiles,
+                                warmupRounds,
+                                rounds,
+                                parallelism,
+                                latencyRate,
+                                duration),
                         System.out)
                 .run();
         return 0;
