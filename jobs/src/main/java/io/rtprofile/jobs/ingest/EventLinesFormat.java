@@ -12,7 +12,6 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 
 import javax.annotation.Nullable;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +42,7 @@ public final class EventLinesFormat extends SimpleStreamFormat<IngestedRecord> {
     @Override
     public StreamFormat.Reader<IngestedRecord> createReader(
             Configuration config, FSDataInputStream stream) {
-        return new Reader(new BufferedInputStream(stream, 1 << 16));
+        return new Reader(stream);
     }
 
     @Override
@@ -51,9 +50,13 @@ public final class EventLinesFormat extends SimpleStreamFormat<IngestedRecord> {
         return new AvroTypeInfo<>(IngestedRecord.class);
     }
 
+    /** Reads lines as bytes through its own buffer, scanning a chunk at a time for '\n'. */
     private final class Reader implements StreamFormat.Reader<IngestedRecord> {
         private final InputStream in;
+        private final byte[] buffer = new byte[1 << 16];
         private final ByteArrayOutputStream line = new ByteArrayOutputStream(512);
+        private int position;
+        private int limit;
         private long lineNumber;
 
         Reader(InputStream in) {
@@ -66,18 +69,26 @@ public final class EventLinesFormat extends SimpleStreamFormat<IngestedRecord> {
             while (true) {
                 line.reset();
                 boolean oversized = false;
-                int b = in.read();
-                if (b < 0) {
+                if (position == limit && !fill()) {
                     return null;
                 }
                 lineNumber++;
-                while (b >= 0 && b != '\n') {
-                    if (line.size() <= maxLineBytes) {
-                        line.write(b);
-                    } else {
-                        oversized = true;
+                boolean ended = false;
+                while (!ended) {
+                    if (position == limit && !fill()) {
+                        break; // the last line has no '\n'
                     }
-                    b = in.read();
+                    int end = position;
+                    while (end < limit && buffer[end] != '\n') {
+                        end++;
+                    }
+                    ended = end < limit;
+                    // Keep at most limit+1 bytes: enough for the parser to call it oversized.
+                    int room = maxLineBytes + 1 - line.size();
+                    int take = Math.min(end - position, Math.max(room, 0));
+                    line.write(buffer, position, take);
+                    oversized |= take < end - position;
+                    position = ended ? end + 1 : end;
                 }
                 // An oversized line keeps limit+1 bytes, whatever they end with, so that the parser
                 // rejects it as oversized (a CR at the limit must not make it fit).
@@ -90,6 +101,13 @@ public final class EventLinesFormat extends SimpleStreamFormat<IngestedRecord> {
                         EventOrigin.newBuilder().setFile(fileName).setLine(lineNumber).build();
                 return parser.parse(bytes, origin, System.currentTimeMillis());
             }
+        }
+
+        private boolean fill() throws IOException {
+            int n = in.read(buffer);
+            position = 0;
+            limit = Math.max(n, 0);
+            return n > 0;
         }
 
         @Override
