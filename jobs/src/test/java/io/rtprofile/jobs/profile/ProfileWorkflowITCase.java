@@ -1,11 +1,11 @@
 package io.rtprofile.jobs.profile;
 
 import io.rtprofile.jobs.config.ProfileJobSettings;
+import io.rtprofile.jobs.testing.FinalProfiles;
 import io.rtprofile.jobs.testing.TestEvents;
 import io.rtprofile.jobs.time.AsOfWatermarkCap;
 import io.rtprofile.schema.ProfileUpdate;
 import io.rtprofile.schema.RejectedEvent;
-import io.rtprofile.schema.json.ProfileUpdateJson;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -53,8 +53,8 @@ class ProfileWorkflowITCase {
 
         assertThat(ordered.rejected).isEmpty();
         assertThat(ordered.finalProfiles()).hasSizeGreaterThan(50);
-        assertThat(withoutVersion(reordered.finalProfiles()))
-                .isEqualTo(withoutVersion(ordered.finalProfiles()));
+        assertThat(FinalProfiles.withoutVersion(reordered.finalProfiles()))
+                .isEqualTo(FinalProfiles.withoutVersion(ordered.finalProfiles()));
     }
 
     @Test
@@ -79,8 +79,8 @@ class ProfileWorkflowITCase {
         // The number of updates depends on the order events meet at a profile (an older value
         // arriving after a newer one changes nothing), and with two upstream subtasks that order
         // varies from run to run; the final profiles may not.
-        assertThat(withoutVersion(twice.finalProfiles()))
-                .isEqualTo(withoutVersion(once.finalProfiles()));
+        assertThat(FinalProfiles.withoutVersion(twice.finalProfiles()))
+                .isEqualTo(FinalProfiles.withoutVersion(once.finalProfiles()));
     }
 
     @Test
@@ -134,29 +134,12 @@ class ProfileWorkflowITCase {
         return file;
     }
 
-    private static Map<String, String> withoutVersion(Map<String, ProfileUpdate> profiles) {
-        Map<String, String> json = new TreeMap<>();
-        profiles.forEach(
-                (id, update) -> {
-                    ProfileUpdate copy = ProfileUpdate.newBuilder(update).setVersion(0).build();
-                    json.put(id, ProfileUpdateJson.toJson(copy));
-                });
-        return json;
-    }
-
     private static final class Run {
         final List<ProfileUpdate> updates = new ArrayList<>();
         final List<RejectedEvent> rejected = new ArrayList<>();
 
         Map<String, ProfileUpdate> finalProfiles() {
-            Map<String, ProfileUpdate> last = new TreeMap<>();
-            for (ProfileUpdate update : updates) {
-                last.merge(
-                        update.getProfileId(),
-                        update,
-                        (a, b) -> a.getVersion() >= b.getVersion() ? a : b);
-            }
-            return last;
+            return FinalProfiles.of(updates);
         }
     }
 }

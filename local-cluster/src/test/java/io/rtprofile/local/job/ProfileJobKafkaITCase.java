@@ -8,6 +8,7 @@ import io.rtprofile.jobs.kafka.KafkaIO;
 import io.rtprofile.jobs.profile.BoundedProfileRun;
 import io.rtprofile.jobs.profile.ProfileJob;
 import io.rtprofile.jobs.profile.ProfileWorkflow;
+import io.rtprofile.jobs.testing.FinalProfiles;
 import io.rtprofile.jobs.testing.TestEvents;
 import io.rtprofile.jobs.time.AsOfWatermarkCap;
 import io.rtprofile.local.kafka.EmbeddedKafka;
@@ -16,7 +17,6 @@ import io.rtprofile.schema.ProfileUpdate;
 import io.rtprofile.schema.RejectedEvent;
 import io.rtprofile.schema.internal.IngestedRecord;
 import io.rtprofile.schema.json.EventJson;
-import io.rtprofile.schema.json.ProfileUpdateJson;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -100,7 +100,8 @@ class ProfileJobKafkaITCase {
 
         List<ProfileUpdate> updates = decodeUpdates(topics.readCommitted(topics.updates));
         assertVersionsContiguous(updates);
-        assertThat(withoutVersion(finalProfiles(updates))).isEqualTo(withoutVersion(fileRun(json)));
+        assertThat(FinalProfiles.withoutVersion(FinalProfiles.of(updates)))
+                .isEqualTo(FinalProfiles.withoutVersion(fileRun(json)));
 
         List<RejectedEvent> rejected = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : topics.readCommitted(topics.rejected)) {
@@ -143,8 +144,8 @@ class ProfileJobKafkaITCase {
         List<ProfileUpdate> withFailure = decodeUpdates(failing.readCommitted(failing.updates));
         List<ProfileUpdate> withoutFailure = decodeUpdates(clean.readCommitted(clean.updates));
         assertVersionsContiguous(withFailure);
-        assertThat(withoutVersion(finalProfiles(withFailure)))
-                .isEqualTo(withoutVersion(finalProfiles(withoutFailure)));
+        assertThat(FinalProfiles.withoutVersion(FinalProfiles.of(withFailure)))
+                .isEqualTo(FinalProfiles.withoutVersion(FinalProfiles.of(withoutFailure)));
         assertThat(failing.readCommitted(failing.rejected)).hasSize(12);
     }
 
@@ -199,7 +200,7 @@ class ProfileJobKafkaITCase {
                 AsOfWatermarkCap.LARGEST_EVENT_TIME,
                 updates::add,
                 r -> {});
-        return finalProfiles(new ArrayList<>(updates));
+        return FinalProfiles.of(new ArrayList<>(updates));
     }
 
     private static byte[] avro(ExperienceEvent event) throws Exception {
@@ -232,27 +233,5 @@ class ProfileJobKafkaITCase {
             last.put(update.getProfileId(), expected);
         }
         assertThat(last).isNotEmpty();
-    }
-
-    private static Map<String, ProfileUpdate> finalProfiles(List<ProfileUpdate> updates) {
-        Map<String, ProfileUpdate> last = new TreeMap<>();
-        for (ProfileUpdate update : updates) {
-            last.merge(
-                    update.getProfileId(),
-                    update,
-                    (a, b) -> a.getVersion() >= b.getVersion() ? a : b);
-        }
-        return last;
-    }
-
-    private static Map<String, String> withoutVersion(Map<String, ProfileUpdate> profiles) {
-        Map<String, String> json = new TreeMap<>();
-        profiles.forEach(
-                (id, update) ->
-                        json.put(
-                                id,
-                                ProfileUpdateJson.toJson(
-                                        ProfileUpdate.newBuilder(update).setVersion(0).build())));
-        return json;
     }
 }
