@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             ProduceCommand.class,
             ConsumeCommand.class,
             BenchCommand.class,
+            SegmentsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class RtProfileCli implements Runnable {

@@ -1,0 +1,23 @@
+package io.rtprofile.jobs.segments.definition;
+
+import java.util.Objects;
+
+/**
+ * Why a definition was refused, and where.
+ *
+ * @param file the file as the user named it (or the origin of text that came from elsewhere)
+ * @param line 1-based; 0 when the problem is about the file as a whole
+ */
+public record SegmentProblem(String file, int line, String reason) {
+
+    public SegmentProblem {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(reason, "reason");
+    }
+
+    /** {@code file:line: reason}, the form compilers use, so editors can jump to it. */
+    @Override
+    public String toString() {
+        return line > 0 ? file + ":" + line + ": " + reason : file + ": " + reason;
+    }
+}
