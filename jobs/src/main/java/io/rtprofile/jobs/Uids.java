@@ -11,6 +11,7 @@ public final class Uids {
     public static final String EVENTS_SOURCE = "events-source";
     public static final String EVENTS_FILE_SOURCE = "events-file-source";
     public static final String AS_OF_CAP = "as-of-watermark-cap";
+    public static final String SEGMENT_DEFINITIONS_SOURCE = "segment-definitions-source";
     public static final String REJECTION_ROUTER = "rejection-router";
     public static final String DEDUPLICATOR = "event-deduplicator";
     public static final String PROFILE_BUILDER = "profile-builder";

@@ -3,6 +3,10 @@ package io.rtprofile.cli;
 import io.rtprofile.jobs.config.JobConfiguration;
 import io.rtprofile.jobs.config.ProfileJobSettings;
 import io.rtprofile.jobs.profile.BoundedProfileRun;
+import io.rtprofile.jobs.profile.ProfileMerger;
+import io.rtprofile.jobs.segments.definition.SegmentDefinitionException;
+import io.rtprofile.jobs.segments.definition.SegmentDefinitions;
+import io.rtprofile.jobs.segments.evaluation.SegmentCatalog;
 import io.rtprofile.jobs.time.AsOfWatermarkCap;
 import io.rtprofile.schema.ProfileUpdate;
 import io.rtprofile.schema.json.ProfileUpdateJson;
@@ -61,6 +65,14 @@ public final class RunCommand implements Callable<Integer> {
     Path snapshot;
 
     @Option(
+            names = "--segments",
+            paramLabel = "PATH",
+            description =
+                    "Segment definitions (a .yaml, .yml or .json file, or a directory of them) to"
+                            + " evaluate; see docs/segments.md.")
+    Path segments;
+
+    @Option(
             names = "--config",
             paramLabel = "F",
             description = "Configuration file (YAML; rtprofile and Flink settings).")
@@ -99,6 +111,17 @@ public final class RunCommand implements Callable<Integer> {
         } catch (IllegalConfigurationException e) {
             throw new RtProfileCli.UsageException(e.getMessage());
         }
+        SegmentCatalog catalog = SegmentCatalog.empty();
+        if (segments != null) {
+            try {
+                catalog = SegmentCatalog.of(SegmentDefinitions.load(segments));
+            } catch (SegmentDefinitionException e) {
+                throw new RtProfileCli.UsageException(e.getMessage());
+            } catch (IOException e) {
+                throw new RtProfileCli.UsageException(
+                        "segment definitions not found or unreadable: " + segments);
+            }
+        }
         Path rejectedFile = Path.of(output + ".rejected.jsonl");
         createParent(output);
         createParent(rejectedFile);
@@ -121,6 +144,7 @@ public final class RunCommand implements Callable<Integer> {
                             env,
                             events,
                             settings,
+                            catalog,
                             asOfMillis,
                             update -> {
                                 writeLine(updatesOut, ProfileUpdateJson.toJson(update));
@@ -136,7 +160,7 @@ public final class RunCommand implements Callable<Integer> {
         if (snapshot != null) {
             try (BufferedWriter out = Files.newBufferedWriter(snapshot, StandardCharsets.UTF_8)) {
                 for (ProfileUpdate profile : new TreeMap<>(last).values()) {
-                    writeLine(out, ProfileUpdateJson.toJson(profile));
+                    writeLine(out, ProfileUpdateJson.toJson(ProfileMerger.standing(profile)));
                 }
             }
         }

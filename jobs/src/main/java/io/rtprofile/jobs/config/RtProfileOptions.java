@@ -39,6 +39,22 @@ public final class RtProfileOptions {
                     .defaultValue("profile-updates")
                     .withDescription("Compacted topic of profile updates, key profileId.");
 
+    public static final ConfigOption<String> SEGMENT_DEFINITIONS_TOPIC =
+            ConfigOptions.key("rtprofile.topics.segment-definitions")
+                    .stringType()
+                    .defaultValue("segment-definitions")
+                    .withDescription(
+                            "Compacted topic of segment definitions, key segment id; a tombstone"
+                                    + " removes the segment.");
+
+    public static final ConfigOption<String> SEGMENTS_PATH =
+            ConfigOptions.key("rtprofile.segments.path")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "A segment definition file or directory in force from the start;"
+                                    + " definitions on the topic replace or remove them.");
+
     public static final ConfigOption<String> CONSUMER_GROUP =
             ConfigOptions.key("rtprofile.kafka.group-id")
                     .stringType()

@@ -8,6 +8,7 @@ import io.rtprofile.jobs.ingest.KafkaEventDeserializer;
 import io.rtprofile.schema.ProfileUpdate;
 import io.rtprofile.schema.RejectedEvent;
 import io.rtprofile.schema.internal.IngestedRecord;
+import io.rtprofile.schema.internal.SegmentDefinitionChange;
 
 import org.apache.flink.configuration.IllegalConfigurationException;
 import org.apache.flink.configuration.ReadableConfig;
@@ -100,7 +101,17 @@ public final class KafkaIO {
         };
     }
 
-    private static String bootstrapServers(ReadableConfig config) {
+    /** The segment-definitions topic as the job's broadcast input (docs/segments.md). */
+    public static KafkaSource<SegmentDefinitionChange> segmentDefinitionsSource(
+            ReadableConfig config) {
+        return SegmentDefinitionsTopic.source(
+                bootstrapServers(config),
+                config.get(RtProfileOptions.SEGMENT_DEFINITIONS_TOPIC),
+                config.get(RtProfileOptions.CONSUMER_GROUP) + "-segment-definitions",
+                config.get(RtProfileOptions.STOP_AT_LATEST));
+    }
+
+    public static String bootstrapServers(ReadableConfig config) {
         return config.getOptional(RtProfileOptions.BOOTSTRAP_SERVERS)
                 .orElseThrow(
                         () ->

@@ -6,10 +6,12 @@ import io.rtprofile.jobs.config.ProfileJobSettings;
 import io.rtprofile.jobs.ingest.EventLinesFormat;
 import io.rtprofile.jobs.ingest.EventParser;
 import io.rtprofile.jobs.ingest.EventTimestamps;
+import io.rtprofile.jobs.segments.evaluation.SegmentCatalog;
 import io.rtprofile.jobs.time.AsOfWatermarkCap;
 import io.rtprofile.schema.ProfileUpdate;
 import io.rtprofile.schema.RejectedEvent;
 import io.rtprofile.schema.internal.IngestedRecord;
+import io.rtprofile.schema.internal.SegmentDefinitionChange;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -23,6 +25,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
 
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
@@ -57,6 +60,7 @@ public final class BoundedProfileRun {
             StreamExecutionEnvironment env,
             java.nio.file.Path eventsFile,
             ProfileJobSettings settings,
+            SegmentCatalog segments,
             long asOf) {
         EventParser parser = new EventParser(settings);
         FileSource<IngestedRecord> source =
@@ -78,7 +82,17 @@ public final class BoundedProfileRun {
                                 new AsOfWatermarkCap<>(asOf))
                         .uid(Uids.AS_OF_CAP)
                         .setParallelism(1);
-        return ProfileWorkflow.defineWorkflow(ingested, settings);
+        // Definitions do not change during a file run: they are all in force from the start.
+        // (fromData cannot make an empty stream, so it makes one record and filters it out.)
+        DataStream<SegmentDefinitionChange> noChanges =
+                env.fromData(
+                                List.of(new SegmentDefinitionChange("", null)),
+                                new AvroTypeInfo<>(SegmentDefinitionChange.class))
+                        .uid(Uids.SEGMENT_DEFINITIONS_SOURCE)
+                        .setParallelism(1)
+                        .filter(change -> false)
+                        .setParallelism(1);
+        return ProfileWorkflow.defineWorkflow(ingested, noChanges, settings, segments);
     }
 
     /**
@@ -89,11 +103,12 @@ public final class BoundedProfileRun {
             StreamExecutionEnvironment env,
             java.nio.file.Path eventsFile,
             ProfileJobSettings settings,
+            SegmentCatalog segments,
             long asOf,
             Consumer<ProfileUpdate> onUpdate,
             Consumer<RejectedEvent> onRejected)
             throws Exception {
-        ProfileWorkflow.Outputs outputs = define(env, eventsFile, settings, asOf);
+        ProfileWorkflow.Outputs outputs = define(env, eventsFile, settings, segments, asOf);
         CloseableIterator<ProfileUpdate> updates = outputs.updates().collectAsync();
         CloseableIterator<RejectedEvent> rejected = outputs.rejected().collectAsync();
         env.executeAsync("rtprofile-run " + eventsFile.getFileName());

@@ -3,14 +3,23 @@ package io.rtprofile.jobs.profile;
 import io.rtprofile.jobs.Uids;
 import io.rtprofile.jobs.config.JobConfiguration;
 import io.rtprofile.jobs.config.ProfileJobSettings;
+import io.rtprofile.jobs.config.RtProfileOptions;
 import io.rtprofile.jobs.ingest.EventTimestamps;
 import io.rtprofile.jobs.kafka.KafkaIO;
+import io.rtprofile.jobs.kafka.SegmentDefinitionsTopic;
+import io.rtprofile.jobs.segments.definition.SegmentDefinitionException;
+import io.rtprofile.jobs.segments.definition.SegmentDefinitions;
+import io.rtprofile.jobs.segments.evaluation.SegmentCatalog;
+import io.rtprofile.schema.internal.SegmentDefinitionChange;
 
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.IllegalConfigurationException;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -44,6 +53,13 @@ public final class ProfileJob {
     public static void defineKafkaJob(StreamExecutionEnvironment env, Configuration config) {
         JobConfiguration.requireCheckpointStorage(config);
         ProfileJobSettings settings = ProfileJobSettings.from(config);
+        DataStream<SegmentDefinitionChange> definitionChanges =
+                env.fromSource(
+                                KafkaIO.segmentDefinitionsSource(config),
+                                SegmentDefinitionsTopic.watermarks(),
+                                "segment-definitions")
+                        .uid(Uids.SEGMENT_DEFINITIONS_SOURCE)
+                        .setParallelism(1);
         ProfileWorkflow.Outputs outputs =
                 ProfileWorkflow.defineWorkflow(
                         env.fromSource(
@@ -51,7 +67,9 @@ public final class ProfileJob {
                                         EventTimestamps.watermarks(settings),
                                         "events")
                                 .uid(Uids.EVENTS_SOURCE),
-                        settings);
+                        definitionChanges,
+                        settings,
+                        initialSegments(config));
         outputs.updates()
                 .sinkTo(KafkaIO.profileUpdatesSink(config))
                 .uid(Uids.PROFILE_UPDATES_SINK)
@@ -60,6 +78,38 @@ public final class ProfileJob {
                 .sinkTo(KafkaIO.rejectedSink(config))
                 .uid(Uids.REJECTED_SINK)
                 .name("events-rejected");
+    }
+
+    /**
+     * The definitions in force from the first event: those of {@code rtprofile.segments.path}, then
+     * what the {@code segment-definitions} topic holds now (it wins). Read here, before the job
+     * starts, because the broadcast input may deliver them only after the first events.
+     */
+    static SegmentCatalog initialSegments(Configuration config) {
+        SegmentCatalog catalog = SegmentCatalog.empty();
+        var path = config.getOptional(RtProfileOptions.SEGMENTS_PATH);
+        if (path.isPresent()) {
+            try {
+                catalog = SegmentCatalog.of(SegmentDefinitions.load(Path.of(path.get())));
+            } catch (SegmentDefinitionException e) {
+                throw new IllegalConfigurationException(
+                        "Invalid segment definitions in " + path.get() + ":\n" + e.getMessage(), e);
+            } catch (IOException e) {
+                throw new IllegalConfigurationException(
+                        "Cannot read " + RtProfileOptions.SEGMENTS_PATH.key() + " " + path.get(),
+                        e);
+            }
+        }
+        try {
+            Map<String, String> published =
+                    SegmentDefinitionsTopic.readAll(
+                            KafkaIO.bootstrapServers(config),
+                            config.get(RtProfileOptions.SEGMENT_DEFINITIONS_TOPIC));
+            return catalog.with(published);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted reading segment definitions", e);
+        }
     }
 
     /** Starts the job without waiting for it, for the demo and tests. */

@@ -1,9 +1,13 @@
 package io.rtprofile.jobs.profile;
 
 import io.rtprofile.jobs.config.ProfileJobSettings;
+import io.rtprofile.jobs.segments.evaluation.SegmentEvaluator;
 import io.rtprofile.schema.ExperienceEvent;
 import io.rtprofile.schema.Identity;
 import io.rtprofile.schema.ProfileUpdate;
+import io.rtprofile.schema.SegmentChange;
+import io.rtprofile.schema.SegmentMembership;
+import io.rtprofile.schema.SegmentStatus;
 import io.rtprofile.schema.json.AttributeValues;
 import io.rtprofile.schema.state.AttributeState;
 import io.rtprofile.schema.state.IdentityState;
@@ -44,6 +48,8 @@ public final class ProfileMerger implements Serializable {
                 .setUpdatedAt(Long.MIN_VALUE)
                 .setIdentities(new ArrayList<>())
                 .setAttributes(new HashMap<>())
+                .setSegments(new HashMap<>())
+                .setWindows(new HashMap<>())
                 .build();
     }
 
@@ -107,13 +113,39 @@ public final class ProfileMerger implements Serializable {
         for (AttributeState attribute : profile.getAttributes().values()) {
             latest = Math.max(latest, attribute.getTimestamp());
         }
-        return latest;
+        return Math.max(latest, profile.getSegmentsChangedAt());
     }
 
     /** The next update of a profile; increments its version. */
     public ProfileUpdate nextUpdate(ProfileState profile) {
+        return nextUpdate(profile, null);
+    }
+
+    /**
+     * The next update of a profile with the segment transitions of this change, if any; increments
+     * its version.
+     */
+    public ProfileUpdate nextUpdate(
+            ProfileState profile, SegmentEvaluator.Transitions transitions) {
         profile.setVersion(profile.getVersion() + 1);
-        return snapshot(profile);
+        profile.setUpdatedAt(visibleUpdatedAt(profile));
+        ProfileUpdate update = snapshot(profile);
+        if (transitions != null && !transitions.isEmpty()) {
+            update.setSegmentChanges(new ArrayList<>(transitions.changes()));
+            for (SegmentChange change : transitions.changes()) {
+                Map<String, SegmentMembership> segments = update.getSegments();
+                if (change.getStatus() == SegmentStatus.realized) {
+                    segments.get(change.getSegmentId()).setStatus(SegmentStatus.realized);
+                } else {
+                    segments.put(
+                            change.getSegmentId(),
+                            new SegmentMembership(
+                                    SegmentStatus.exited,
+                                    transitions.exited().get(change.getSegmentId())));
+                }
+            }
+        }
+        return update;
     }
 
     /** The profile as the contract shows it (identities by priority, attributes without nulls). */
@@ -134,10 +166,43 @@ public final class ProfileMerger implements Serializable {
                 .setUpdatedAt(profile.getUpdatedAt())
                 .setIdentities(identities)
                 .setAttributes(visible)
-                .setSegments(new HashMap<>())
+                .setSegments(memberships(profile))
                 .setSegmentChanges(new ArrayList<>())
                 .setScores(new HashMap<>())
                 .build();
+    }
+
+    /**
+     * The profile as it stands after {@code last}, its latest update: a state rather than a change,
+     * so memberships are all {@code existing}, exits are gone and there are no segment changes.
+     * This is what {@code rtprofile run --snapshot} writes.
+     */
+    public static ProfileUpdate standing(ProfileUpdate last) {
+        ProfileUpdate copy = ProfileUpdate.newBuilder(last).build();
+        Map<String, SegmentMembership> segments = new HashMap<>();
+        last.getSegments()
+                .forEach(
+                        (id, membership) -> {
+                            if (membership.getStatus() != SegmentStatus.exited) {
+                                segments.put(
+                                        id,
+                                        new SegmentMembership(
+                                                SegmentStatus.existing, membership.getSince()));
+                            }
+                        });
+        copy.setSegments(segments);
+        copy.setSegmentChanges(new ArrayList<>());
+        return copy;
+    }
+
+    private static Map<String, SegmentMembership> memberships(ProfileState profile) {
+        Map<String, SegmentMembership> segments = new HashMap<>();
+        profile.getSegments()
+                .forEach(
+                        (id, since) ->
+                                segments.put(
+                                        id, new SegmentMembership(SegmentStatus.existing, since)));
+        return segments;
     }
 
     private Comparator<IdentityState> identityOrder() {

@@ -4,13 +4,16 @@ import io.rtprofile.jobs.Uids;
 import io.rtprofile.jobs.config.ProfileJobSettings;
 import io.rtprofile.jobs.dedup.EventDeduplicator;
 import io.rtprofile.jobs.ingest.RejectionRouter;
+import io.rtprofile.jobs.segments.evaluation.SegmentCatalog;
 import io.rtprofile.schema.ExperienceEvent;
 import io.rtprofile.schema.ProfileUpdate;
 import io.rtprofile.schema.RejectedEvent;
 import io.rtprofile.schema.internal.IngestedRecord;
+import io.rtprofile.schema.internal.SegmentDefinitionChange;
 
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
@@ -27,8 +30,16 @@ public final class ProfileWorkflow {
     /** The job's two outputs. */
     public record Outputs(DataStream<ProfileUpdate> updates, DataStream<RejectedEvent> rejected) {}
 
+    /**
+     * @param definitionChanges records of the {@code segment-definitions} topic (or nothing, for a
+     *     bounded run); broadcast to every profile task
+     * @param initialSegments the definitions in force from the start
+     */
     public static Outputs defineWorkflow(
-            DataStream<IngestedRecord> ingested, ProfileJobSettings settings) {
+            DataStream<IngestedRecord> ingested,
+            DataStream<SegmentDefinitionChange> definitionChanges,
+            ProfileJobSettings settings,
+            SegmentCatalog initialSegments) {
         SingleOutputStreamOperator<ExperienceEvent> events =
                 ingested.process(new RejectionRouter())
                         .uid(Uids.REJECTION_ROUTER)
@@ -43,7 +54,10 @@ public final class ProfileWorkflow {
 
         DataStream<ProfileUpdate> updates =
                 unique.keyBy(new ProfileKeySelector(settings.namespaces()), Types.STRING)
-                        .process(new ProfileBuilder(settings))
+                        .connect(definitionChanges.broadcast(ProfileBuilder.PUBLISHED_SEGMENTS))
+                        .process(
+                                new ProfileBuilder(settings, initialSegments),
+                                new AvroTypeInfo<>(ProfileUpdate.class))
                         .uid(Uids.PROFILE_BUILDER)
                         .name("Build profiles");
         return new Outputs(updates, rejected);

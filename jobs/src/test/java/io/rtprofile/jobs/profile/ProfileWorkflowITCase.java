@@ -1,6 +1,7 @@
 package io.rtprofile.jobs.profile;
 
 import io.rtprofile.jobs.config.ProfileJobSettings;
+import io.rtprofile.jobs.segments.evaluation.SegmentCatalog;
 import io.rtprofile.jobs.testing.FinalProfiles;
 import io.rtprofile.jobs.testing.TestEvents;
 import io.rtprofile.jobs.time.AsOfWatermarkCap;
@@ -120,6 +121,7 @@ class ProfileWorkflowITCase {
                 env,
                 file,
                 ProfileJobSettings.defaults(),
+                SegmentCatalog.empty(),
                 AsOfWatermarkCap.LARGEST_EVENT_TIME,
                 updates::add,
                 rejected::add);

@@ -5,9 +5,11 @@ import io.rtprofile.jobs.config.JobConfiguration;
 import io.rtprofile.jobs.config.ProfileJobSettings;
 import io.rtprofile.jobs.ingest.EventTimestamps;
 import io.rtprofile.jobs.kafka.KafkaIO;
+import io.rtprofile.jobs.kafka.SegmentDefinitionsTopic;
 import io.rtprofile.jobs.profile.BoundedProfileRun;
 import io.rtprofile.jobs.profile.ProfileJob;
 import io.rtprofile.jobs.profile.ProfileWorkflow;
+import io.rtprofile.jobs.segments.evaluation.SegmentCatalog;
 import io.rtprofile.jobs.testing.FinalProfiles;
 import io.rtprofile.jobs.testing.TestEvents;
 import io.rtprofile.jobs.time.AsOfWatermarkCap;
@@ -177,7 +179,16 @@ class ProfileJobKafkaITCase {
                             .map(failure)
                             .returns(new AvroTypeInfo<>(IngestedRecord.class))
                             .uid("failure-injector");
-            ProfileWorkflow.Outputs outputs = ProfileWorkflow.defineWorkflow(ingested, settings);
+            ProfileWorkflow.Outputs outputs =
+                    ProfileWorkflow.defineWorkflow(
+                            ingested,
+                            env.fromSource(
+                                            KafkaIO.segmentDefinitionsSource(config),
+                                            SegmentDefinitionsTopic.watermarks(),
+                                            "segment-definitions")
+                                    .uid(Uids.SEGMENT_DEFINITIONS_SOURCE),
+                            settings,
+                            SegmentCatalog.empty());
             outputs.updates()
                     .sinkTo(KafkaIO.profileUpdatesSink(config))
                     .uid(Uids.PROFILE_UPDATES_SINK);
@@ -197,6 +208,7 @@ class ProfileJobKafkaITCase {
                 env,
                 file,
                 ProfileJobSettings.defaults(),
+                SegmentCatalog.empty(),
                 AsOfWatermarkCap.LARGEST_EVENT_TIME,
                 updates::add,
                 r -> {});

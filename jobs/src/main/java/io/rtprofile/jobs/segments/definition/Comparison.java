@@ -65,14 +65,15 @@ public record Comparison(Operator operator, BigDecimal threshold) {
 
     /** Whether {@code value} passes; the caller handles "no value" (false, contract section 5). */
     public boolean test(double value) {
-        int c = Double.compare(value, threshold.doubleValue());
+        // Primitive comparisons: -0.0 equals 0, and NaN passes nothing.
+        double t = threshold.doubleValue();
         return switch (operator) {
-            case GE -> c >= 0;
-            case GT -> c > 0;
-            case EQ -> c == 0;
-            case NE -> c != 0;
-            case LE -> c <= 0;
-            case LT -> c < 0;
+            case GE -> value >= t;
+            case GT -> value > t;
+            case EQ -> value == t;
+            case NE -> value != t && !Double.isNaN(value);
+            case LE -> value <= t;
+            case LT -> value < t;
         };
     }
 

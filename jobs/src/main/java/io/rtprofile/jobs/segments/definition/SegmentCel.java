@@ -43,7 +43,11 @@ public final class SegmentCel {
     private static Cel build(String variable, CelType resultType) {
         var builder =
                 CelFactory.standardCelBuilder()
-                        .setOptions(CelOptions.current().build())
+                        .setOptions(
+                                // 129.9 > 100 must hold: JSON numbers come as int or double.
+                                CelOptions.current()
+                                        .enableHeterogeneousNumericComparisons(true)
+                                        .build())
                         .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
                         .addVar(variable, DOCUMENT);
         if (resultType != null) {

@@ -99,6 +99,19 @@ public final class SegmentDefinitions {
         return loader.finish();
     }
 
+    /**
+     * Parses one definition text on its own, checking everything except references to other
+     * segments, which the caller resolves against the definitions it already holds (the job does,
+     * for definitions arriving one by one on the {@code segment-definitions} topic).
+     */
+    public static List<SegmentDefinition> parseStandalone(String origin, String content)
+            throws SegmentDefinitionException {
+        Loader loader = new Loader();
+        loader.checkReferences = false;
+        loader.read(origin, content);
+        return loader.finish();
+    }
+
     private static boolean isDefinitionFile(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         return name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json");
@@ -141,6 +154,7 @@ public final class SegmentDefinitions {
         private final List<Parsed> parsed = new ArrayList<>();
         private final List<String> files = new ArrayList<>();
 
+        private boolean checkReferences = true;
         private String file;
         private List<Reference> refs;
         private boolean broken;
@@ -567,7 +581,7 @@ public final class SegmentDefinitions {
             }
             for (Parsed p : parsed) {
                 for (Reference r : p.refs) {
-                    if (!byId.containsKey(r.id)) {
+                    if (checkReferences && !byId.containsKey(r.id)) {
                         problem(r.file, r.line, "unknown segment '" + r.id + "'");
                     }
                 }

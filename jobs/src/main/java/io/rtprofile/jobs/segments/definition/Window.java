@@ -60,6 +60,30 @@ public record Window(Optional<Duration> length) {
         return of(d);
     }
 
+    /** The window in milliseconds; {@link Long#MAX_VALUE} for {@code lifetime}. */
+    public long millis() {
+        return length.map(Duration::toMillis).orElse(Long.MAX_VALUE);
+    }
+
+    /**
+     * The contract's syntax, in the largest unit that divides the length: what {@link #parse}
+     * reads.
+     */
+    public String text() {
+        if (length.isEmpty()) {
+            return "lifetime";
+        }
+        long seconds = length.get().toSeconds();
+        if (seconds % 86_400 == 0) {
+            return seconds / 86_400 + "d";
+        } else if (seconds % 3_600 == 0) {
+            return seconds / 3_600 + "h";
+        } else if (seconds % 60 == 0) {
+            return seconds / 60 + "m";
+        }
+        return seconds + "s";
+    }
+
     @Override
     public String toString() {
         return length.map(Duration::toString).orElse("lifetime");

@@ -1,0 +1,333 @@
+package io.rtprofile.jobs.segments.evaluation;
+
+import io.rtprofile.jobs.segments.definition.CelExpression;
+import io.rtprofile.schema.ExperienceEvent;
+import io.rtprofile.schema.SegmentChange;
+import io.rtprofile.schema.SegmentStatus;
+import io.rtprofile.schema.state.ProfileState;
+import io.rtprofile.schema.state.WindowState;
+
+import com.google.common.primitives.UnsignedLong;
+import dev.cel.common.values.NullValue;
+import dev.cel.runtime.CelEvaluationException;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Evaluates a {@link SegmentPlan} for one profile, in event time (contract section 5). Pure logic
+ * over the profile's state record, so it is tested without Flink; the profile operator decides when
+ * to call it:
+ *
+ * <ol>
+ *   <li>{@link #nextBoundary} says when a window next loses an event; the operator evaluates at
+ *       every such instant before an event that comes later, and on an event-time timer otherwise;
+ *   <li>{@link #observe} adds an event to the aggregates;
+ *   <li>{@link #evaluate} decides every segment at an instant and reports the transitions.
+ * </ol>
+ *
+ * The profile's segment clock ({@code segmentClock}) only moves forward: an event older than it is
+ * counted in every window it still falls in and evaluated at the clock.
+ */
+public final class SegmentEvaluator {
+
+    /** No next boundary. */
+    public static final long NEVER = EventTime.NEVER;
+
+    /** What one evaluation changed. */
+    public record Transitions(long at, List<SegmentChange> changes, Map<String, Long> exited) {
+        public boolean isEmpty() {
+            return changes.isEmpty();
+        }
+    }
+
+    private final SegmentPlan plan;
+    private final Runnable onExpressionError;
+
+    /**
+     * @param onExpressionError called for each expression that failed on an event or a profile
+     *     (counted, and taken as false there)
+     */
+    public SegmentEvaluator(SegmentPlan plan, Runnable onExpressionError) {
+        this.plan = plan;
+        this.onExpressionError = onExpressionError;
+    }
+
+    public SegmentPlan plan() {
+        return plan;
+    }
+
+    /** Adds {@code event} to every aggregate whose predicate it matches. */
+    public void observe(ProfileState profile, ExperienceEvent event, long watermark) {
+        if (plan.feeds.isEmpty()) {
+            return;
+        }
+        EventInputs inputs = new EventInputs(event);
+        long ts = event.getTimestamp();
+        for (SegmentPlan.Feed feed : plan.feeds) {
+            WindowAggregate aggregate = feed.aggregate();
+            if (aggregate instanceof StepSequence sequence) {
+                int mask = 0;
+                for (int i = 0; i < feed.steps().length; i++) {
+                    if (inputs.matches(feed.steps()[i])) {
+                        mask |= 1 << i;
+                    }
+                }
+                if (mask != 0) {
+                    sequence.add(
+                            stateFor(profile, sequence), ts, event.getEventId(), mask, watermark);
+                }
+                continue;
+            }
+            if (feed.where() >= 0 && !inputs.matches(feed.where())) {
+                continue;
+            }
+            if (aggregate instanceof RecentTimes recent) {
+                recent.add(stateFor(profile, recent), ts);
+            } else if (aggregate instanceof DistinctValues distinct) {
+                String key = inputs.distinctKey(feed.value());
+                if (key != null) {
+                    distinct.add(stateFor(profile, distinct), key, ts);
+                }
+            } else if (aggregate instanceof Extremes extremes) {
+                Double value = inputs.number(feed.value());
+                if (value != null) {
+                    extremes.add(stateFor(profile, extremes), value, ts);
+                }
+            } else if (aggregate instanceof WindowedSum sum) {
+                Double value = feed.value() < 0 ? Double.valueOf(1) : inputs.number(feed.value());
+                if (value != null) {
+                    sum.add(stateFor(profile, sum), value, ts);
+                }
+            }
+        }
+    }
+
+    /**
+     * Decides every segment at {@code t} (or at the profile's clock, if that is later), moves the
+     * clock there, drops what no future window can hold, and returns the transitions. Memberships
+     * of segments the plan no longer has are exited.
+     */
+    public Transitions evaluate(ProfileState profile, long t, long watermark) {
+        long at = Math.max(t, profile.getSegmentClock());
+        profile.setSegmentClock(at);
+        maintain(profile, at, watermark);
+        Instant instant = new Instant(profile, at);
+        Map<String, Long> before = profile.getSegments();
+        for (SegmentPlan.Segment segment : plan.segments) {
+            if (segment.condition().test(instant)) {
+                instant.members.put(segment.id(), before.getOrDefault(segment.id(), at));
+            }
+        }
+        List<SegmentChange> changes = new ArrayList<>();
+        Map<String, Long> exited = new HashMap<>();
+        for (String id : new TreeSet<>(union(before, instant.members))) {
+            boolean was = before.containsKey(id);
+            boolean is = instant.members.containsKey(id);
+            if (is && !was) {
+                changes.add(new SegmentChange(id, SegmentStatus.realized, at));
+            } else if (was && !is) {
+                changes.add(new SegmentChange(id, SegmentStatus.exited, at));
+                exited.put(id, before.get(id));
+            }
+        }
+        if (!changes.isEmpty()) {
+            profile.setSegments(instant.members);
+            profile.setSegmentsChangedAt(Math.max(profile.getSegmentsChangedAt(), at));
+        }
+        return new Transitions(at, changes, exited);
+    }
+
+    private static java.util.Set<String> union(Map<String, Long> a, Map<String, Long> b) {
+        java.util.Set<String> ids = new java.util.HashSet<>(a.keySet());
+        ids.addAll(b.keySet());
+        return ids;
+    }
+
+    /**
+     * The first instant after the profile's clock at which an event leaves a window, so that a
+     * result may change without a new event; {@link #NEVER} when none can.
+     */
+    public long nextBoundary(ProfileState profile) {
+        long clock = profile.getSegmentClock();
+        long next = NEVER;
+        for (Map.Entry<String, WindowState> entry : profile.getWindows().entrySet()) {
+            WindowAggregate aggregate = plan.aggregatesByKey.get(entry.getKey());
+            if (aggregate != null) {
+                next = Math.min(next, aggregate.nextChange(entry.getValue(), clock));
+            }
+        }
+        return next;
+    }
+
+    /** Settles sequences, prunes, and frees the state of aggregates no definition uses any more. */
+    private void maintain(ProfileState profile, long t, long watermark) {
+        for (Iterator<Map.Entry<String, WindowState>> it =
+                        profile.getWindows().entrySet().iterator();
+                it.hasNext(); ) {
+            Map.Entry<String, WindowState> entry = it.next();
+            WindowAggregate aggregate = plan.aggregatesByKey.get(entry.getKey());
+            if (aggregate == null) {
+                it.remove();
+                continue;
+            }
+            if (aggregate instanceof StepSequence sequence) {
+                sequence.settle(entry.getValue(), Math.min(watermark, t));
+            }
+            aggregate.prune(entry.getValue(), t);
+            if (aggregate.isEmpty(entry.getValue())) {
+                it.remove();
+            }
+        }
+    }
+
+    private static WindowState stateFor(ProfileState profile, WindowAggregate aggregate) {
+        return profile.getWindows()
+                .computeIfAbsent(aggregate.key, k -> WindowAggregate.emptyState());
+    }
+
+    /** One evaluation instant: what checks read. */
+    final class Instant {
+        private final ProfileState profile;
+        private final long time;
+        private final Map<String, Long> members = new HashMap<>();
+        private Map<String, Object> document;
+
+        Instant(ProfileState profile, long time) {
+            this.profile = profile;
+            this.time = time;
+        }
+
+        long time() {
+            return time;
+        }
+
+        WindowState state(WindowAggregate aggregate) {
+            WindowState state = profile.getWindows().get(aggregate.key);
+            return state != null ? state : WindowAggregate.emptyState();
+        }
+
+        boolean isMember(String segmentId) {
+            return members.containsKey(segmentId);
+        }
+
+        boolean profileMatches(CelExpression expression) {
+            if (document == null) {
+                document = CelDocuments.profile(profile);
+            }
+            return truth(expression, Map.of("profile", document));
+        }
+    }
+
+    private boolean truth(CelExpression expression, Map<String, Object> activation) {
+        try {
+            Object result = expression.program().eval(activation);
+            if (result instanceof Boolean b) {
+                return b;
+            }
+        } catch (CelEvaluationException | RuntimeException e) {
+            // A missing field or a wrong type: false here, and counted (contract section 5).
+        }
+        onExpressionError.run();
+        return false;
+    }
+
+    /** One event's CEL document and expression results, each computed at most once. */
+    private final class EventInputs {
+        private final ExperienceEvent event;
+        private Map<String, Object> activation;
+        private final Boolean[] truths = new Boolean[plan.expressions.size()];
+        private final Object[] values = new Object[plan.expressions.size()];
+        private final boolean[] failed = new boolean[plan.expressions.size()];
+
+        EventInputs(ExperienceEvent event) {
+            this.event = event;
+        }
+
+        private Map<String, Object> activation() {
+            if (activation == null) {
+                activation = Map.of("event", CelDocuments.event(event));
+            }
+            return activation;
+        }
+
+        boolean matches(int expression) {
+            if (truths[expression] == null) {
+                truths[expression] = truth(plan.expressions.get(expression), activation());
+            }
+            return truths[expression];
+        }
+
+        /** The expression's value, or null when it failed (counted once). */
+        private Object value(int expression) {
+            if (values[expression] == null && !failed[expression]) {
+                try {
+                    values[expression] =
+                            plan.expressions.get(expression).program().eval(activation());
+                } catch (CelEvaluationException | RuntimeException e) {
+                    fail(expression);
+                }
+            }
+            return values[expression];
+        }
+
+        private void fail(int expression) {
+            if (!failed[expression]) {
+                failed[expression] = true;
+                values[expression] = null;
+                onExpressionError.run();
+            }
+        }
+
+        Double number(int expression) {
+            Object value = value(expression);
+            double number;
+            if (value instanceof Long l) {
+                number = l;
+            } else if (value instanceof Double d) {
+                number = d;
+            } else if (value instanceof UnsignedLong u) {
+                number = u.doubleValue();
+            } else {
+                if (value != null) {
+                    fail(expression);
+                }
+                return null;
+            }
+            if (!Double.isFinite(number)) {
+                fail(expression);
+                return null;
+            }
+            return number;
+        }
+
+        /** A key equal for equal CEL values (1 and 1.0 alike), distinct across types otherwise. */
+        String distinctKey(int expression) {
+            Object value = value(expression);
+            if (value == null) {
+                return null;
+            } else if (value instanceof String s) {
+                return "s:" + s;
+            } else if (value instanceof Boolean b) {
+                return "b:" + b;
+            } else if (value instanceof NullValue) {
+                return "null";
+            } else if (value instanceof Long
+                    || value instanceof Double
+                    || value instanceof UnsignedLong) {
+                Double number = number(expression);
+                if (number == null) {
+                    return null;
+                }
+                return number == Math.rint(number) && Math.abs(number) < 0x1p53
+                        ? "n:" + number.longValue()
+                        : "n:" + number;
+            }
+            return "o:" + value;
+        }
+    }
+}
