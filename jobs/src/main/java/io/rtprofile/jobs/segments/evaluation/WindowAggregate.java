@@ -49,16 +49,23 @@ abstract sealed class WindowAggregate
      */
     abstract long nextChange(WindowState state, long t);
 
-    /** The earliest exit after {@code t} of entries at {@code times}, over all windows. */
+    /**
+     * The earliest exit after {@code t} of entries at {@code times}, over all windows. An exit is
+     * the entry's time plus the window, so for each window only its oldest entry inside counts.
+     */
     final long earliestExit(List<Long> times, long t) {
         long next = EventTime.NEVER;
         for (long w : windows) {
+            long oldest = EventTime.NONE;
             for (long ts : times) {
-                if (EventTime.inWindow(ts, t, w)) {
-                    long exit = EventTime.exit(ts, w);
-                    if (exit > t) {
-                        next = Math.min(next, exit);
-                    }
+                if (EventTime.inWindow(ts, t, w) && (oldest == EventTime.NONE || ts < oldest)) {
+                    oldest = ts;
+                }
+            }
+            if (oldest != EventTime.NONE) {
+                long exit = EventTime.exit(oldest, w);
+                if (exit > t) {
+                    next = Math.min(next, exit);
                 }
             }
         }

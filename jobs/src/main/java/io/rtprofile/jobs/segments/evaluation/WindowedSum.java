@@ -72,9 +72,12 @@ final class WindowedSum extends WindowAggregate {
         int i = 0;
         while (times.size() > MAX_ENTRIES && i + 1 < times.size()) {
             if (Math.floorDiv(times.get(i), bucket) == Math.floorDiv(times.get(i + 1), bucket)) {
+                // Into the newer entry of the two: it keeps the later time.
                 times.remove(i);
-                sums.set(i, sums.get(i) + sums.remove(i));
-                counts.set(i, counts.get(i) + counts.remove(i));
+                double sum = sums.remove(i);
+                long count = counts.remove(i);
+                sums.set(i, sums.get(i) + sum);
+                counts.set(i, counts.get(i) + count);
             } else {
                 i++;
             }
