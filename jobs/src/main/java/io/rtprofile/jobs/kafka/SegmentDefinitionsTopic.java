@@ -83,7 +83,11 @@ public final class SegmentDefinitionsTopic {
         }
     }
 
-    /** Reads the topic's current content (read_committed); an absent topic is empty. */
+    /**
+     * Reads the topic's current content (read_committed).
+     *
+     * @throws IllegalStateException when the topic does not exist
+     */
     public static Map<String, String> readAll(String bootstrapServers, String topic)
             throws InterruptedException {
         Properties props = new Properties();
@@ -96,7 +100,11 @@ public final class SegmentDefinitionsTopic {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30));
             if (partitions == null || partitions.isEmpty()) {
-                return texts;
+                throw new IllegalStateException(
+                        "Topic "
+                                + topic
+                                + " does not exist; create it compacted"
+                                + " (cleanup.policy=compact), see docs/segments.md");
             }
             List<TopicPartition> assigned = new ArrayList<>();
             partitions.forEach(p -> assigned.add(new TopicPartition(topic, p.partition())));

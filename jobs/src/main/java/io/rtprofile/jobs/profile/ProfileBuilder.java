@@ -11,10 +11,13 @@ import io.rtprofile.schema.state.ProfileState;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.ListSerializer;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.formats.avro.typeutils.AvroSerializer;
 import org.apache.flink.metrics.Counter;
@@ -25,6 +28,9 @@ import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -59,6 +65,7 @@ public final class ProfileBuilder
     private final SegmentCatalog initialSegments;
 
     private transient ValueState<ProfileState> profile;
+    private transient MapState<Long, List<ExperienceEvent>> pending;
     private transient SegmentEvaluator evaluator;
     private transient Map<String, String> activeTexts;
     private transient Counter updates;
@@ -79,6 +86,7 @@ public final class ProfileBuilder
     @Override
     public void open(OpenContext openContext) {
         profile = getRuntimeContext().getState(profileStateDescriptor());
+        pending = getRuntimeContext().getMapState(pendingEventsDescriptor());
         var metrics = getRuntimeContext().getMetricGroup();
         updates = metrics.counter("profileUpdates");
         transitions = metrics.counter("segmentTransitions");
@@ -86,16 +94,55 @@ public final class ProfileBuilder
         refusedDefinitions = metrics.counter("segmentDefinitionsRefused");
     }
 
+    /**
+     * Events waiting for the watermark, by timestamp: a profile's events reach this operator
+     * through shuffles and Kafka partitions in no guaranteed order, while segment transitions are
+     * exact only when each profile's events are applied in (timestamp, eventId) order.
+     */
+    public static MapStateDescriptor<Long, List<ExperienceEvent>> pendingEventsDescriptor() {
+        return new MapStateDescriptor<>(
+                "pending-events",
+                LongSerializer.INSTANCE,
+                new ListSerializer<>(new AvroSerializer<>(ExperienceEvent.class)));
+    }
+
     @Override
     public void processElement(
             ExperienceEvent event, ReadOnlyContext ctx, Collector<ProfileUpdate> out)
             throws Exception {
         SegmentEvaluator segments = evaluator(ctx.getBroadcastState(PUBLISHED_SEGMENTS));
-        ProfileState current = profile.value();
-        if (current == null) {
-            current = ProfileMerger.newProfile(ctx.getCurrentKey());
-        }
+        long time = event.getTimestamp();
         long watermark = ctx.timerService().currentWatermark();
+        if (!segments.plan().isEmpty() && time > watermark) {
+            // Held until the watermark passes it (at most the allowed lateness): the price of
+            // exact transitions. Without segments nothing depends on order, so nothing waits.
+            List<ExperienceEvent> atTime = pending.get(time);
+            if (atTime == null) {
+                atTime = new ArrayList<>(1);
+                ctx.timerService().registerEventTimeTimer(time);
+            }
+            atTime.add(event);
+            pending.put(time, atTime);
+            return;
+        }
+        ProfileState current = current(ctx.getCurrentKey());
+        apply(current, event, segments, watermark, out);
+        schedule(current, segments, ctx.timerService());
+        profile.update(current);
+    }
+
+    private ProfileState current(String key) throws Exception {
+        ProfileState current = profile.value();
+        return current != null ? current : ProfileMerger.newProfile(key);
+    }
+
+    /** Applies one event: boundaries due before it, then the event, then its evaluation. */
+    private void apply(
+            ProfileState current,
+            ExperienceEvent event,
+            SegmentEvaluator segments,
+            long watermark,
+            Collector<ProfileUpdate> out) {
         long time = event.getTimestamp();
         // Exits due before this event are reported at their own instants, first.
         catchUp(current, segments, boundary -> boundary < time, watermark, out);
@@ -105,21 +152,29 @@ public final class ProfileBuilder
         if (changed || !result.isEmpty()) {
             emit(current, result, out);
         }
-        schedule(current, segments, ctx.timerService());
-        profile.update(current);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ProfileUpdate> out)
             throws Exception {
-        ProfileState current = profile.value();
-        if (current == null || current.getBoundaryTimer() != timestamp) {
-            return; // superseded: a later event already evaluated past it and moved the timer
-        }
-        current.setBoundaryTimer(NO_TIMER);
         SegmentEvaluator segments = evaluator(ctx.getBroadcastState(PUBLISHED_SEGMENTS));
         long watermark = ctx.timerService().currentWatermark();
-        catchUp(current, segments, boundary -> boundary <= timestamp, watermark, out);
+        List<ExperienceEvent> due = pending.get(timestamp);
+        ProfileState current = profile.value();
+        if (due != null) {
+            pending.remove(timestamp);
+            current = current != null ? current : ProfileMerger.newProfile(ctx.getCurrentKey());
+            due.sort(Comparator.comparing(ExperienceEvent::getEventId));
+            for (ExperienceEvent event : due) {
+                apply(current, event, segments, watermark, out);
+            }
+        } else if (current == null || current.getBoundaryTimer() != timestamp) {
+            return; // superseded: a later event already evaluated past it and moved the timer
+        }
+        if (current.getBoundaryTimer() == timestamp) {
+            current.setBoundaryTimer(NO_TIMER);
+            catchUp(current, segments, boundary -> boundary <= timestamp, watermark, out);
+        }
         schedule(current, segments, ctx.timerService());
         profile.update(current);
     }

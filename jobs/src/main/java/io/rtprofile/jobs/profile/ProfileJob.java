@@ -49,8 +49,19 @@ public final class ProfileJob {
         env.execute(JOB_NAME);
     }
 
-    /** Adds the Kafka-to-Kafka profile job to {@code env}. */
+    /**
+     * Adds the Kafka-to-Kafka profile job to {@code env}, with the segment definitions of {@code
+     * rtprofile.segments.path} and of the {@code segment-definitions} topic (read now) in force
+     * from the start.
+     */
     public static void defineKafkaJob(StreamExecutionEnvironment env, Configuration config) {
+        JobConfiguration.requireCheckpointStorage(config);
+        defineKafkaJob(env, config, initialSegments(config));
+    }
+
+    /** Adds the profile job with {@code initialSegments} in force from the start. */
+    public static void defineKafkaJob(
+            StreamExecutionEnvironment env, Configuration config, SegmentCatalog initialSegments) {
         JobConfiguration.requireCheckpointStorage(config);
         ProfileJobSettings settings = ProfileJobSettings.from(config);
         DataStream<SegmentDefinitionChange> definitionChanges =
@@ -69,7 +80,7 @@ public final class ProfileJob {
                                 .uid(Uids.EVENTS_SOURCE),
                         definitionChanges,
                         settings,
-                        initialSegments(config));
+                        initialSegments);
         outputs.updates()
                 .sinkTo(KafkaIO.profileUpdatesSink(config))
                 .uid(Uids.PROFILE_UPDATES_SINK)

@@ -2,6 +2,7 @@ package io.rtprofile.jobs.profile;
 
 import io.rtprofile.jobs.config.JobConfiguration;
 import io.rtprofile.jobs.config.RtProfileOptions;
+import io.rtprofile.jobs.segments.evaluation.SegmentCatalog;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -33,7 +34,7 @@ class ProfileJobTest {
         config.set(RtProfileOptions.BOOTSTRAP_SERVERS, "localhost:9092");
         config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, "file:///tmp/rtprofile-test");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
-        ProfileJob.defineKafkaJob(env, config);
+        ProfileJob.defineKafkaJob(env, config, SegmentCatalog.empty());
 
         // With auto-generated UIDs off, building the job graph fails on any operator without one.
         assertThat(env.getStreamGraph().getJobGraph().getVertices()).isNotEmpty();

@@ -80,6 +80,8 @@ public final class ProfileJobBenchmark {
 
     private void throughput(EmbeddedKafka kafka) throws Exception {
         kafka.createTopic("bench-events", 2, Map.of());
+        // The profile job reads its segment definitions from here (none: no segments).
+        kafka.createTopic("segment-definitions", 1, Map.of("cleanup.policy", "compact"));
         long start = System.nanoTime();
         GeneratorConfig data =
                 GeneratorConfig.of(

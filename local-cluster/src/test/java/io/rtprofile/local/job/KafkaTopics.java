@@ -28,6 +28,7 @@ final class KafkaTopics {
     final String events;
     final String rejected;
     final String updates;
+    final String definitions;
     final String transactionalIdPrefix;
     private final EmbeddedKafka kafka;
 
@@ -37,10 +38,12 @@ final class KafkaTopics {
         this.events = "events-" + suffix;
         this.rejected = "events-rejected-" + suffix;
         this.updates = "profile-updates-" + suffix;
+        this.definitions = "segment-definitions-" + suffix;
         this.transactionalIdPrefix = "rtprofile-test-" + suffix;
         kafka.createTopic(events, 2, Map.of());
         kafka.createTopic(rejected, 1, Map.of());
         kafka.createTopic(updates, 2, Map.of("cleanup.policy", "compact"));
+        kafka.createTopic(definitions, 1, Map.of("cleanup.policy", "compact"));
     }
 
     /** The job's configuration for these topics: read to the end of events, then finish. */
@@ -50,6 +53,7 @@ final class KafkaTopics {
         config.set(RtProfileOptions.EVENTS_TOPIC, events);
         config.set(RtProfileOptions.REJECTED_TOPIC, rejected);
         config.set(RtProfileOptions.PROFILE_UPDATES_TOPIC, updates);
+        config.set(RtProfileOptions.SEGMENT_DEFINITIONS_TOPIC, definitions);
         config.set(RtProfileOptions.TRANSACTIONAL_ID_PREFIX, transactionalIdPrefix);
         config.set(RtProfileOptions.CONSUMER_GROUP, transactionalIdPrefix);
         config.set(RtProfileOptions.STARTING_OFFSETS, RtProfileOptions.StartingOffsets.EARLIEST);

@@ -262,27 +262,24 @@ public final class SegmentEvaluator {
             return truths[expression];
         }
 
-        /** The expression's value, or null when it failed (counted once). */
+        /** The expression's value, or null when it failed (counted once per event). */
         private Object value(int expression) {
             if (values[expression] == null && !failed[expression]) {
                 try {
                     values[expression] =
                             plan.expressions.get(expression).program().eval(activation());
                 } catch (CelEvaluationException | RuntimeException e) {
-                    fail(expression);
+                    failed[expression] = true;
+                    onExpressionError.run();
                 }
             }
             return values[expression];
         }
 
-        private void fail(int expression) {
-            if (!failed[expression]) {
-                failed[expression] = true;
-                values[expression] = null;
-                onExpressionError.run();
-            }
-        }
-
+        /**
+         * The value as a finite number, or null. A value of another type is an error for this
+         * numeric aggregate only: a {@code distinct} of the same expression still counts it.
+         */
         Double number(int expression) {
             Object value = value(expression);
             double number;
@@ -294,12 +291,12 @@ public final class SegmentEvaluator {
                 number = u.doubleValue();
             } else {
                 if (value != null) {
-                    fail(expression);
+                    onExpressionError.run();
                 }
                 return null;
             }
             if (!Double.isFinite(number)) {
-                fail(expression);
+                onExpressionError.run();
                 return null;
             }
             return number;
@@ -321,7 +318,7 @@ public final class SegmentEvaluator {
                     || value instanceof UnsignedLong) {
                 Double number = number(expression);
                 if (number == null) {
-                    return null;
+                    return "n:" + value; // not finite: still a value of its own
                 }
                 return number == Math.rint(number) && Math.abs(number) < 0x1p53
                         ? "n:" + number.longValue()

@@ -254,9 +254,30 @@ class SegmentHarnessTest {
         harness.processElement(
                 event("e-2").at(T0 + S).identity("crm", "ann").attribute("country", "DE").build(),
                 T0 + S);
+        watermark(T0 + S);
         assertThat(changes()).containsExactly("french realized " + T0, "french exited " + (T0 + S));
         ProfileUpdate first = harness.extractOutputValues().get(0);
         assertThat(first.getSegments().get("french").getStatus()).isEqualTo(SegmentStatus.realized);
+    }
+
+    @Test
+    void eventsWaitForTheWatermarkAndAreAppliedInTimestampThenEventIdOrder() throws Exception {
+        open(
+                """
+                id: cart-then-checkout
+                name: cart then checkout
+                condition:
+                  sequence: {steps: [event.type == "cart", event.type == "checkout"], within: 1h}
+                """);
+        // Arrival order is not event order (as after a shuffle or across partitions).
+        send(T0 + 2 * M, "checkout", "{}");
+        send(T0 + M, "cart", "{}");
+        assertThat(harness.extractOutputValues()).isEmpty();
+        watermark(T0 + 2 * M);
+        assertThat(changes()).containsExactly("cart-then-checkout realized " + (T0 + 2 * M));
+        assertThat(harness.extractOutputValues())
+                .extracting(ProfileUpdate::getVersion)
+                .containsExactly(1L, 2L);
     }
 
     @Test
@@ -270,8 +291,8 @@ class SegmentHarnessTest {
                 """);
         send(T0, "buy", "{\"value\": 60}");
         send(T0 + 400 * D, "buy", "{\"value\": 60}");
-        assertThat(harness.numEventTimeTimers()).isZero();
         watermark(T0 + 1000 * D);
+        assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(changes()).containsExactly("lifetime-spender realized " + (T0 + 400 * D));
     }
 
@@ -286,6 +307,7 @@ class SegmentHarnessTest {
                   events: {within: 1d, count: ">= 2"}
                 """);
         send(T0 + 10 * H, "x", "{}");
+        watermark(T0 + 10 * H);
         send(T0 + 2 * H, "x", "{}"); // late: still in the window at 10 h
         send(T0 - 2 * D, "x", "{}"); // late and outside every window: no effect
         watermark(T0 + 3 * D);
@@ -306,6 +328,7 @@ class SegmentHarnessTest {
                   events: {within: 1d}
                 """);
         send(T0, "x", "{}");
+        watermark(T0);
         harness.processBroadcastElement(
                 new SegmentDefinitionChange(
                         "everyone",
@@ -343,6 +366,7 @@ class SegmentHarnessTest {
                         "{\"id\":\"derived\",\"name\":\"d\",\"condition\":{\"segment\":\"later\"}}"),
                 T0);
         send(T0, "x", "{}");
+        watermark(T0);
         assertThat(changes()).containsExactly("base realized " + T0);
         harness.processBroadcastElement(
                 new SegmentDefinitionChange(
