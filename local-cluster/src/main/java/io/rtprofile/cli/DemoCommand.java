@@ -1,12 +1,22 @@
 package io.rtprofile.cli;
 
 import io.rtprofile.generator.GeneratorConfig;
+import io.rtprofile.jobs.segments.definition.SegmentDefinition;
+import io.rtprofile.jobs.segments.definition.SegmentDefinitionException;
 import io.rtprofile.local.demo.Demo;
+import io.rtprofile.local.segments.SegmentPublisher;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code rtprofile demo}: Kafka, Flink with its Web UI, the job and live synthetic events. */
@@ -70,6 +80,17 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Port of the Flink Web UI (default: ${DEFAULT-VALUE}).")
     int webPort;
 
+    @Option(
+            names = "--segments",
+            paramLabel = "PATH",
+            description = {
+                "Segment definitions (a file or a directory) published to segment-definitions"
+                        + " before the job starts. Default: the repository's examples/segments."
+            })
+    Path segments;
+
+    @Spec CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         if (rate <= 0 || rate > 1_000_000) {
@@ -84,11 +105,49 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new RtProfileCli.UsageException("--duration: " + e.getMessage());
         }
+        Path segmentsPath = segments == null ? defaultSegments() : segments;
+        List<SegmentDefinition> definitions = List.of();
+        if (segments != null || Files.exists(segmentsPath)) {
+            try {
+                definitions = SegmentsCommand.loadDefinitions(segmentsPath, Set.of());
+            } catch (SegmentDefinitionException e) {
+                e.problems().forEach(p -> spec.commandLine().getErr().println(p));
+                return 1;
+            }
+            SegmentPublisher.Outcome check =
+                    SegmentPublisher.planPublication(Map.of(), definitions);
+            if (check.refused()) {
+                spec.commandLine()
+                        .getErr()
+                        .println("rtprofile: these definitions would not be in force:");
+                check.refusals().forEach(r -> spec.commandLine().getErr().println("  " + r));
+                return 1;
+            }
+        }
         Demo.Settings settings =
-                new Demo.Settings(rate, runFor, profiles, seed, printRate, kafkaPort, webPort);
+                new Demo.Settings(
+                        rate,
+                        runFor,
+                        profiles,
+                        seed,
+                        printRate,
+                        kafkaPort,
+                        webPort,
+                        definitions,
+                        segmentsPath.toString());
         try (Demo demo = Demo.start(settings, System.out)) {
             demo.awaitEnd();
         }
         return 0;
+    }
+
+    /**
+     * The repository's examples: the launcher passes the repository as {@code rtprofile.home};
+     * without it (say, java -jar), examples/segments under the working directory.
+     */
+    static Path defaultSegments() {
+        String home = System.getProperty("rtprofile.home");
+        Path relative = Path.of("examples", "segments");
+        return home == null ? relative : Path.of(home).resolve(relative);
     }
 }

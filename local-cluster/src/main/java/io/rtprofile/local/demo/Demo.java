@@ -6,7 +6,9 @@ import io.rtprofile.generator.GeneratorConfig;
 import io.rtprofile.jobs.config.JobConfiguration;
 import io.rtprofile.jobs.config.RtProfileOptions;
 import io.rtprofile.jobs.profile.ProfileJob;
+import io.rtprofile.jobs.segments.definition.SegmentDefinition;
 import io.rtprofile.local.kafka.EmbeddedKafka;
+import io.rtprofile.local.segments.SegmentPublisher;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -30,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +50,11 @@ import java.util.stream.Stream;
  */
 public final class Demo implements AutoCloseable {
 
-    /** What the user chose on the command line. */
+    /**
+     * What the user chose on the command line. {@code segments} (validated, from {@code
+     * segmentsSource}) are published before the job starts, so they are in force from its first
+     * event.
+     */
     public record Settings(
             double rate,
             Duration duration,
@@ -55,7 +62,9 @@ public final class Demo implements AutoCloseable {
             long seed,
             int printRate,
             int kafkaPort,
-            int webPort) {}
+            int webPort,
+            List<SegmentDefinition> segments,
+            String segmentsSource) {}
 
     /** Topics as the contract names them, with the settings that matter. */
     static final Map<String, Map<String, String>> TOPICS =
@@ -107,6 +116,7 @@ public final class Demo implements AutoCloseable {
             kafka.createTopic(topic.getKey(), 2, topic.getValue());
         }
         out.println("  Kafka:     " + kafka.bootstrapServers());
+        publishSegments();
 
         Configuration config = new Configuration();
         config.set(RtProfileOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
@@ -152,6 +162,25 @@ public final class Demo implements AutoCloseable {
                                     }
                                 },
                                 "demo-shutdown"));
+    }
+
+    private void publishSegments() throws Exception {
+        if (settings.segments().isEmpty()) {
+            out.println("  Segments:  none (rtprofile demo --segments PATH publishes some)");
+            return;
+        }
+        SegmentPublisher.Outcome outcome =
+                new SegmentPublisher(kafka.bootstrapServers(), "segment-definitions")
+                        .publish(settings.segments());
+        if (outcome.refused()) {
+            throw new IllegalStateException(
+                    "segment definitions not in force: " + outcome.refusals());
+        }
+        List<String> ids = new ArrayList<>();
+        settings.segments().forEach(d -> ids.add(d.id()));
+        out.printf(
+                "  Segments:  %d published from %s: %s%n",
+                ids.size(), settings.segmentsSource(), String.join(", ", ids));
     }
 
     /** Blocks until the duration has passed, the user pressed Ctrl-C, or the job failed. */

@@ -47,13 +47,15 @@ final class ProfileChangePrinter {
         Map<String, Object> previous =
                 lastAttributes.put(update.getProfileId(), new HashMap<>(update.getAttributes()));
         for (SegmentChange change : update.getSegmentChanges()) {
+            // Every transition is printed, whatever the rate of profile lines: they are the
+            // point of the demo.
             out.printf(
-                    "%s  %-22s segment %-28s %s%n",
+                    "%s  %-22s %-8s %-30s %s%n",
                     Timestamps.format(change.getAt()),
-                    update.getProfileId()
-                            .substring(0, Math.min(22, update.getProfileId().length())),
+                    update.getProfileId(),
+                    change.getStatus(),
                     change.getSegmentId(),
-                    change.getStatus());
+                    name(update));
         }
         long now = System.currentTimeMillis();
         if (now - windowStart >= 1000) {

@@ -54,6 +54,16 @@ public final class SegmentDefinitions {
      */
     public static List<SegmentDefinition> load(Path path)
             throws IOException, SegmentDefinitionException {
+        return load(path, Set.of());
+    }
+
+    /**
+     * Like {@link #load(Path)}, where references may also name the segments {@code known} (already
+     * published, say): they are checked against those when the definitions are put in force, not
+     * here.
+     */
+    public static List<SegmentDefinition> load(Path path, Set<String> known)
+            throws IOException, SegmentDefinitionException {
         List<Path> files;
         if (Files.isDirectory(path)) {
             try (Stream<Path> walk = Files.walk(path)) {
@@ -78,6 +88,7 @@ public final class SegmentDefinitions {
             files = List.of(path);
         }
         Loader loader = new Loader();
+        loader.knownElsewhere = known;
         for (Path file : files) {
             if (!isDefinitionFile(file)) {
                 loader.problem(file.toString(), 0, "not a .yaml, .yml or .json file");
@@ -155,6 +166,7 @@ public final class SegmentDefinitions {
         private final List<String> files = new ArrayList<>();
 
         private boolean checkReferences = true;
+        private Set<String> knownElsewhere = Set.of();
         private String file;
         private List<Reference> refs;
         private boolean broken;
@@ -581,7 +593,9 @@ public final class SegmentDefinitions {
             }
             for (Parsed p : parsed) {
                 for (Reference r : p.refs) {
-                    if (checkReferences && !byId.containsKey(r.id)) {
+                    if (checkReferences
+                            && !byId.containsKey(r.id)
+                            && !knownElsewhere.contains(r.id)) {
                         problem(r.file, r.line, "unknown segment '" + r.id + "'");
                     }
                 }
