@@ -2,7 +2,6 @@ package io.rtprofile.jobs.kafka;
 
 import io.rtprofile.schema.internal.SegmentDefinitionChange;
 
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -66,20 +65,22 @@ public final class SegmentDefinitionsTopic {
     }
 
     /**
-     * Definitions have no event time. Their input announces the end of time at once, so that the
-     * profile operator's watermark (the minimum of its inputs) is the events' watermark alone.
+     * Definitions have no event time. Their input declares itself idle, so that the profile
+     * operator's watermark is the events' alone. (Announcing the end of time instead would be
+     * wrong: when every events partition goes idle, the operator would take the definitions'
+     * watermark and fire every window boundary at once.)
      */
     public static WatermarkStrategy<SegmentDefinitionChange> watermarks() {
-        return WatermarkStrategy.forGenerator(ctx -> new EndOfTime());
+        return WatermarkStrategy.forGenerator(ctx -> new NoEventTime());
     }
 
-    private static final class EndOfTime implements WatermarkGenerator<SegmentDefinitionChange> {
+    private static final class NoEventTime implements WatermarkGenerator<SegmentDefinitionChange> {
         @Override
         public void onEvent(SegmentDefinitionChange event, long timestamp, WatermarkOutput out) {}
 
         @Override
         public void onPeriodicEmit(WatermarkOutput out) {
-            out.emitWatermark(new Watermark(Long.MAX_VALUE));
+            out.markIdle();
         }
     }
 

@@ -212,8 +212,16 @@ public final class ProfileBuilder
                     if (current == null) {
                         return;
                     }
-                    long at = Math.max(current.getSegmentClock(), current.getUpdatedAt());
-                    SegmentEvaluator.Transitions result = segments.evaluate(current, at, watermark);
+                    // The change happens now in event time (the watermark), and never before
+                    // what the profile has already seen. Boundaries up to then come first, at
+                    // their own instants.
+                    long now =
+                            Math.max(
+                                    watermark,
+                                    Math.max(current.getSegmentClock(), current.getUpdatedAt()));
+                    catchUp(current, segments, boundary -> boundary <= now, watermark, out);
+                    SegmentEvaluator.Transitions result =
+                            segments.evaluate(current, now, watermark);
                     if (!result.isEmpty()) {
                         emit(current, result, out);
                     }

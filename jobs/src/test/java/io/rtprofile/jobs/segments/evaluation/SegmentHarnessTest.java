@@ -15,6 +15,7 @@ import io.rtprofile.schema.state.ProfileState;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 
 import org.junit.jupiter.api.AfterEach;
@@ -281,6 +282,26 @@ class SegmentHarnessTest {
     }
 
     @Test
+    void eventTimeStandsStillWhenTheEventsGoQuiet() throws Exception {
+        open(
+                """
+                id: recent
+                name: an event in the last hour
+                condition:
+                  events: {within: 1h}
+                """);
+        send(T0, "x", "{}");
+        watermark(T0);
+        // Every events partition goes idle: no boundary may fire ahead of real event time.
+        harness.getTwoInputOperator().processWatermarkStatus1(WatermarkStatus.IDLE);
+        assertThat(changes()).containsExactly("recent realized " + T0);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        harness.getTwoInputOperator().processWatermarkStatus1(WatermarkStatus.ACTIVE);
+        watermark(T0 + H);
+        assertThat(changes()).containsExactly("recent realized " + T0, "recent exited " + (T0 + H));
+    }
+
+    @Test
     void lifetimeWindowsNeedNoTimers() throws Exception {
         open(
                 """
@@ -395,8 +416,9 @@ class SegmentHarnessTest {
                         1,
                         0);
         harness.open();
-        // As in the job: the definitions input has no event time (SegmentDefinitionsTopic).
-        harness.processBroadcastWatermark(Long.MAX_VALUE);
+        // As in the job: the definitions input has no event time and is idle
+        // (SegmentDefinitionsTopic).
+        harness.getTwoInputOperator().processWatermarkStatus2(WatermarkStatus.IDLE);
     }
 
     private void send(long time, String type, String properties) throws Exception {
