@@ -74,6 +74,11 @@ public final class SegmentPlan {
         return segments.isEmpty();
     }
 
+    /** How many distinct aggregates (each with its own state per profile) the segments share. */
+    public int aggregateCount() {
+        return aggregatesByKey.size();
+    }
+
     /** Whether any condition reads the profile (so evaluations must build its CEL document). */
     boolean needsProfile() {
         return needsProfile;
