@@ -221,7 +221,7 @@ public final class ProfileBuilder
                                     Math.max(current.getSegmentClock(), current.getUpdatedAt()));
                     catchUp(current, segments, boundary -> boundary <= now, watermark, out);
                     SegmentEvaluator.Transitions result =
-                            segments.evaluate(current, now, watermark);
+                            segments.evaluate(current, now, watermark, true);
                     if (!result.isEmpty()) {
                         emit(current, result, out);
                     }
@@ -248,8 +248,8 @@ public final class ProfileBuilder
     }
 
     /** Keeps exactly one timer per profile, at its next window boundary. */
-    private static void schedule(
-            ProfileState current, SegmentEvaluator segments, TimerService timers) {
+    private void schedule(ProfileState current, SegmentEvaluator segments, TimerService timers)
+            throws Exception {
         long next = segments.nextBoundary(current);
         long wanted = next == SegmentEvaluator.NEVER ? NO_TIMER : next;
         long registered = current.getBoundaryTimer();
@@ -257,7 +257,10 @@ public final class ProfileBuilder
             return;
         }
         if (registered != NO_TIMER) {
-            timers.deleteEventTimeTimer(registered);
+            // One timer per instant serves both purposes: keep it while events wait for it.
+            if (!pending.contains(registered)) {
+                timers.deleteEventTimeTimer(registered);
+            }
         }
         if (wanted != NO_TIMER) {
             timers.registerEventTimeTimer(wanted);

@@ -12,11 +12,13 @@ import dev.cel.common.values.NullValue;
 import dev.cel.runtime.CelEvaluationException;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.Set;
 
 /**
  * Evaluates a {@link SegmentPlan} for one profile, in event time (contract section 5). Pure logic
@@ -47,6 +49,9 @@ public final class SegmentEvaluator {
 
     private final SegmentPlan plan;
     private final Runnable onExpressionError;
+
+    /** Aggregates that gained an event since the last evaluation (this evaluator is per task). */
+    private final Set<WindowAggregate> touched = new HashSet<>();
 
     /**
      * @param onExpressionError called for each expression that failed on an event or a profile
@@ -108,44 +113,105 @@ public final class SegmentEvaluator {
     }
 
     /**
-     * Decides every segment at {@code t} (or at the profile's clock, if that is later), moves the
+     * Decides the segments at {@code t} (or at the profile's clock, if that is later), moves the
      * clock there, drops what no future window can hold, and returns the transitions. Memberships
      * of segments the plan no longer has are exited.
+     *
+     * <p>Only segments whose result can have changed since the previous evaluation are tested:
+     * those over an aggregate that gained an event ({@link #observe}) or lost one to a window
+     * boundary, those reading the profile, and those referring to a segment that just changed. The
+     * others keep their membership. This keeps the cost of an evaluation proportional to what an
+     * event touches rather than to the number of segments.
      */
     public Transitions evaluate(ProfileState profile, long t, long watermark) {
-        long at = Math.max(t, profile.getSegmentClock());
+        return evaluate(profile, t, watermark, false);
+    }
+
+    /**
+     * As {@link #evaluate(ProfileState, long, long)}; with {@code everything}, every segment is
+     * tested (after the definitions changed).
+     */
+    public Transitions evaluate(ProfileState profile, long t, long watermark, boolean everything) {
+        long previous = profile.getSegmentClock();
+        long at = Math.max(t, previous);
+        boolean all = everything || previous == EventTime.NONE;
+        Set<WindowAggregate> changed = all ? Set.of() : changedSince(profile, previous, at);
+        touched.clear();
         profile.setSegmentClock(at);
         maintain(profile, at, watermark);
         Instant instant = new Instant(profile, at);
         Map<String, Long> before = profile.getSegments();
-        for (SegmentPlan.Segment segment : plan.segments) {
-            if (segment.condition().test(instant)) {
-                instant.members.put(segment.id(), before.getOrDefault(segment.id(), at));
+        for (Map.Entry<String, Long> member : before.entrySet()) {
+            if (plan.segmentIds.contains(member.getKey())) {
+                instant.members.put(member.getKey(), member.getValue());
             }
         }
         List<SegmentChange> changes = new ArrayList<>();
         Map<String, Long> exited = new HashMap<>();
-        for (String id : new TreeSet<>(union(before, instant.members))) {
-            boolean was = before.containsKey(id);
-            boolean is = instant.members.containsKey(id);
+        Set<String> changedSegments = new HashSet<>();
+        for (SegmentPlan.Segment segment : plan.segments) {
+            if (!all && !mayHaveChanged(segment, changed, changedSegments)) {
+                continue;
+            }
+            boolean is = segment.condition().test(instant);
+            boolean was = instant.members.containsKey(segment.id());
             if (is && !was) {
-                changes.add(new SegmentChange(id, SegmentStatus.realized, at));
+                instant.members.put(segment.id(), at);
+                changes.add(new SegmentChange(segment.id(), SegmentStatus.realized, at));
+                changedSegments.add(segment.id());
             } else if (was && !is) {
-                changes.add(new SegmentChange(id, SegmentStatus.exited, at));
-                exited.put(id, before.get(id));
+                instant.members.remove(segment.id());
+                changes.add(new SegmentChange(segment.id(), SegmentStatus.exited, at));
+                exited.put(segment.id(), before.get(segment.id()));
+                changedSegments.add(segment.id());
+            }
+        }
+        for (Map.Entry<String, Long> member : before.entrySet()) {
+            if (!plan.segmentIds.contains(member.getKey())) {
+                changes.add(new SegmentChange(member.getKey(), SegmentStatus.exited, at));
+                exited.put(member.getKey(), member.getValue());
             }
         }
         if (!changes.isEmpty()) {
+            changes.sort(Comparator.comparing(SegmentChange::getSegmentId));
             profile.setSegments(instant.members);
             profile.setSegmentsChangedAt(Math.max(profile.getSegmentsChangedAt(), at));
         }
         return new Transitions(at, changes, exited);
     }
 
-    private static java.util.Set<String> union(Map<String, Long> a, Map<String, Long> b) {
-        java.util.Set<String> ids = new java.util.HashSet<>(a.keySet());
-        ids.addAll(b.keySet());
-        return ids;
+    private static boolean mayHaveChanged(
+            SegmentPlan.Segment segment,
+            Set<WindowAggregate> changed,
+            Set<String> changedSegments) {
+        if (segment.readsProfile()) {
+            return true;
+        }
+        for (WindowAggregate aggregate : segment.aggregates()) {
+            if (changed.contains(aggregate)) {
+                return true;
+            }
+        }
+        for (String reference : segment.references()) {
+            if (changedSegments.contains(reference)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Aggregates that gained an event, or lost one to a boundary in (previous, at]. */
+    private Set<WindowAggregate> changedSince(ProfileState profile, long previous, long at) {
+        Set<WindowAggregate> changed = new HashSet<>(touched);
+        for (Map.Entry<String, WindowState> entry : profile.getWindows().entrySet()) {
+            WindowAggregate aggregate = plan.aggregatesByKey.get(entry.getKey());
+            if (aggregate != null
+                    && !changed.contains(aggregate)
+                    && aggregate.nextChange(entry.getValue(), previous) <= at) {
+                changed.add(aggregate);
+            }
+        }
+        return changed;
     }
 
     /**
@@ -185,7 +251,8 @@ public final class SegmentEvaluator {
         }
     }
 
-    private static WindowState stateFor(ProfileState profile, WindowAggregate aggregate) {
+    private WindowState stateFor(ProfileState profile, WindowAggregate aggregate) {
+        touched.add(aggregate);
         return profile.getWindows()
                 .computeIfAbsent(aggregate.key, k -> WindowAggregate.emptyState());
     }

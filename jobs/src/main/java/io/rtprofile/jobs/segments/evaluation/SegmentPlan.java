@@ -36,12 +36,60 @@ public final class SegmentPlan {
     static final int MAX_RECENT = 256;
 
     /** A compiled segment. */
-    record Segment(String id, Check condition) {}
+    /**
+     * A compiled segment, with what its result depends on: it can only change at an instant where
+     * one of these aggregates gained or lost an event, a referenced segment changed, or (when it
+     * reads the profile) the profile changed.
+     */
+    record Segment(
+            String id,
+            Check condition,
+            Set<WindowAggregate> aggregates,
+            List<String> references,
+            boolean readsProfile) {
+
+        static Segment of(String id, Check condition) {
+            Set<WindowAggregate> aggregates = new HashSet<>();
+            List<String> references = new ArrayList<>();
+            boolean[] readsProfile = {false};
+            dependencies(condition, aggregates, references, readsProfile);
+            return new Segment(id, condition, aggregates, references, readsProfile[0]);
+        }
+
+        private static void dependencies(
+                Check check,
+                Set<WindowAggregate> aggregates,
+                List<String> references,
+                boolean[] readsProfile) {
+            if (check instanceof Check.All all) {
+                all.checks().forEach(c -> dependencies(c, aggregates, references, readsProfile));
+            } else if (check instanceof Check.Any any) {
+                any.checks().forEach(c -> dependencies(c, aggregates, references, readsProfile));
+            } else if (check instanceof Check.Not not) {
+                dependencies(not.check(), aggregates, references, readsProfile);
+            } else if (check instanceof Check.Member member) {
+                references.add(member.segmentId());
+            } else if (check instanceof Check.ProfileTest) {
+                readsProfile[0] = true;
+            } else if (check instanceof Check.CountTest c) {
+                aggregates.add(c.counter());
+            } else if (check instanceof Check.DistinctTest c) {
+                aggregates.add(c.values());
+            } else if (check instanceof Check.ExtremeTest c) {
+                aggregates.add(c.extremes());
+            } else if (check instanceof Check.SumTest c) {
+                aggregates.add(c.sum());
+            } else if (check instanceof Check.SequenceTest c) {
+                aggregates.add(c.sequence());
+            }
+        }
+    }
 
     /** What feeds an aggregate from each event: indexes into {@link #expressions}, -1 for none. */
     record Feed(WindowAggregate aggregate, int where, int value, int[] steps) {}
 
     final List<Segment> segments = new ArrayList<>();
+    final Set<String> segmentIds = new HashSet<>();
     final List<Feed> feeds = new ArrayList<>();
     final List<CelExpression> expressions = new ArrayList<>();
     final Map<String, WindowAggregate> aggregatesByKey = new LinkedHashMap<>();
@@ -51,7 +99,8 @@ public final class SegmentPlan {
     private SegmentPlan(List<SegmentDefinition> definitions) {
         boolean profile = false;
         for (SegmentDefinition definition : inDependencyOrder(definitions)) {
-            segments.add(new Segment(definition.id(), compile(definition.condition())));
+            segments.add(Segment.of(definition.id(), compile(definition.condition())));
+            segmentIds.add(definition.id());
             profile |= usesProfile(definition.condition());
         }
         this.needsProfile = profile;

@@ -302,6 +302,27 @@ class SegmentHarnessTest {
     }
 
     @Test
+    void anEventWaitingAtTheInstantOfAMovedBoundaryIsNotLost() throws Exception {
+        open(
+                """
+                id: recent-value
+                name: a value of at least 1 in the last 30 s
+                condition:
+                  events: {within: 30s, max: event.properties.v, value: ">= 1"}
+                """);
+        send(T0, "x", "{\"v\": 5}");
+        watermark(T0); // the boundary timer is at T0 + 30 s
+        send(T0 + 30 * S, "x", "{\"v\": 5}"); // waits on that same timer
+        send(T0 + 10 * S, "x", "{\"v\": 5}");
+        watermark(T0 + 10 * S); // the boundary moves to T0 + 40 s
+        watermark(T0 + 2 * M);
+        assertThat(changes())
+                .containsExactly(
+                        "recent-value realized " + T0, "recent-value exited " + (T0 + 60 * S));
+        assertNothingLeft();
+    }
+
+    @Test
     void lifetimeWindowsNeedNoTimers() throws Exception {
         open(
                 """
