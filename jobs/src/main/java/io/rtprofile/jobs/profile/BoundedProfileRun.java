@@ -92,7 +92,12 @@ public final class BoundedProfileRun {
                         .setParallelism(1)
                         .filter(change -> false)
                         .setParallelism(1);
-        return ProfileWorkflow.defineWorkflow(ingested, noChanges, settings, segments);
+        return ProfileWorkflow.defineWorkflow(
+                ingested,
+                noChanges,
+                settings,
+                segments,
+                asOf == AsOfWatermarkCap.LARGEST_EVENT_TIME ? Long.MAX_VALUE : asOf);
     }
 
     /**

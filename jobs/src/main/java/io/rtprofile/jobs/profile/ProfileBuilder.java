@@ -60,9 +60,12 @@ public final class ProfileBuilder
                     "segment-definitions", StringSerializer.INSTANCE, StringSerializer.INSTANCE);
 
     private static final long NO_TIMER = Long.MIN_VALUE;
+    private static final SegmentEvaluator.Transitions NO_TRANSITIONS =
+            new SegmentEvaluator.Transitions(Long.MIN_VALUE, List.of(), Map.of());
 
     private final ProfileMerger merger;
     private final SegmentCatalog initialSegments;
+    private final long asOf;
 
     private transient ValueState<ProfileState> profile;
     private transient MapState<Long, List<ExperienceEvent>> pending;
@@ -74,8 +77,17 @@ public final class ProfileBuilder
     private transient Counter refusedDefinitions;
 
     public ProfileBuilder(ProfileJobSettings settings, SegmentCatalog initialSegments) {
+        this(settings, initialSegments, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param asOf where a bounded run stops event time (Long.MAX_VALUE: never). Later events still
+     *     update attributes and identities, at once, but segments stay as of that instant.
+     */
+    public ProfileBuilder(ProfileJobSettings settings, SegmentCatalog initialSegments, long asOf) {
         this.merger = new ProfileMerger(settings);
         this.initialSegments = Objects.requireNonNull(initialSegments, "initialSegments");
+        this.asOf = asOf;
     }
 
     /** The profile state; the state-migration tools read and write it with this descriptor. */
@@ -113,6 +125,15 @@ public final class ProfileBuilder
         SegmentEvaluator segments = evaluator(ctx.getBroadcastState(PUBLISHED_SEGMENTS));
         long time = event.getTimestamp();
         long watermark = ctx.timerService().currentWatermark();
+        if (time > asOf) {
+            // Event time never gets there: no window may see it, but the profile does.
+            ProfileState current = current(ctx.getCurrentKey());
+            if (merger.apply(current, event)) {
+                emit(current, NO_TRANSITIONS, out);
+            }
+            profile.update(current);
+            return;
+        }
         if (!segments.plan().isEmpty() && time > watermark) {
             // Held until the watermark passes it (at most the allowed lateness): the price of
             // exact transitions. Without segments nothing depends on order, so nothing waits.

@@ -40,6 +40,20 @@ public final class ProfileWorkflow {
             DataStream<SegmentDefinitionChange> definitionChanges,
             ProfileJobSettings settings,
             SegmentCatalog initialSegments) {
+        return defineWorkflow(
+                ingested, definitionChanges, settings, initialSegments, Long.MAX_VALUE);
+    }
+
+    /**
+     * As above, for a bounded run whose event time stops at {@code asOf} (events after it update
+     * attributes, but no window sees them).
+     */
+    public static Outputs defineWorkflow(
+            DataStream<IngestedRecord> ingested,
+            DataStream<SegmentDefinitionChange> definitionChanges,
+            ProfileJobSettings settings,
+            SegmentCatalog initialSegments,
+            long asOf) {
         SingleOutputStreamOperator<ExperienceEvent> events =
                 ingested.process(new RejectionRouter())
                         .uid(Uids.REJECTION_ROUTER)
@@ -56,7 +70,7 @@ public final class ProfileWorkflow {
                 unique.keyBy(new ProfileKeySelector(settings.namespaces()), Types.STRING)
                         .connect(definitionChanges.broadcast(ProfileBuilder.PUBLISHED_SEGMENTS))
                         .process(
-                                new ProfileBuilder(settings, initialSegments),
+                                new ProfileBuilder(settings, initialSegments, asOf),
                                 new AvroTypeInfo<>(ProfileUpdate.class))
                         .uid(Uids.PROFILE_BUILDER)
                         .name("Build profiles");

@@ -323,6 +323,31 @@ class SegmentHarnessTest {
     }
 
     @Test
+    void eventsAfterTheAsOfInstantUpdateTheProfileButNoWindow() throws Exception {
+        open(
+                """
+                id: recent
+                name: an event in the last 30 minutes
+                condition:
+                  events: {within: 30m}
+                """,
+                T0 + H);
+        send(T0, "x", "{}");
+        harness.processElement(
+                event("late-1")
+                        .at(T0 + 2 * H)
+                        .identity("crm", "ann")
+                        .attribute("tier", "gold")
+                        .build(),
+                T0 + 2 * H);
+        watermark(T0 + H); // a bounded run's event time stops at as-of
+        assertThat(changes())
+                .containsExactly("recent realized " + T0, "recent exited " + (T0 + 30 * M));
+        assertThat(harness.extractOutputValues())
+                .anySatisfy(u -> assertThat(u.getAttributes()).containsEntry("tier", "gold"));
+    }
+
+    @Test
     void lifetimeWindowsNeedNoTimers() throws Exception {
         open(
                 """
@@ -423,13 +448,17 @@ class SegmentHarnessTest {
     // -----------------------------------------------------------------------------------------
 
     private void open(String yaml) throws Exception {
+        open(yaml, Long.MAX_VALUE);
+    }
+
+    private void open(String yaml, long asOf) throws Exception {
         SegmentCatalog catalog = SegmentCatalog.of(SegmentDefinitions.parse("test.yaml", yaml));
         KeySelector<ExperienceEvent, String> key =
                 e -> ProfileKeys.profileIdFor(e.getIdentities().get(0));
         harness =
                 new KeyedBroadcastOperatorTestHarness<>(
                         new CoBroadcastWithKeyedOperator<>(
-                                new ProfileBuilder(SETTINGS, catalog),
+                                new ProfileBuilder(SETTINGS, catalog, asOf),
                                 List.of(ProfileBuilder.PUBLISHED_SEGMENTS)),
                         key,
                         Types.STRING,
