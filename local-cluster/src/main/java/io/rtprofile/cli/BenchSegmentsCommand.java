@@ -59,13 +59,10 @@ public final class BenchSegmentsCommand implements Callable<Integer> {
     int parallelism;
 
     @Option(
-            names = "--memory",
-            negatable = true,
-            defaultValue = "true",
+            names = "--no-memory",
             description =
-                    "Measure state per profile with a savepoint of each side (default: on;"
-                            + " --no-memory skips it).")
-    boolean memory;
+                    "Skip measuring state per profile (a savepoint of each side after the file).")
+    boolean noMemory;
 
     @Override
     public Integer call() throws Exception {
@@ -85,7 +82,7 @@ public final class BenchSegmentsCommand implements Callable<Integer> {
                                 warmupRounds,
                                 rounds,
                                 parallelism,
-                                memory),
+                                !noMemory),
                         System.out)
                 .run();
         return 0;

@@ -21,6 +21,7 @@ import io.rtprofile.schema.internal.SegmentDefinitionChange;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.file.src.FileSource;
@@ -98,6 +99,7 @@ public final class SegmentBenchmark {
     private final PrintStream out;
     private final ProfileJobSettings jobSettings = ProfileJobSettings.defaults();
     private final List<Row> rows = new ArrayList<>();
+    private Path checkpoints;
 
     public SegmentBenchmark(Settings settings, PrintStream out) {
         this.settings = settings;
@@ -106,6 +108,7 @@ public final class SegmentBenchmark {
 
     public List<Row> run() throws Exception {
         Path dir = Files.createTempDirectory("rtprofile-segment-bench");
+        checkpoints = dir.resolve("checkpoints");
         try {
             for (int profiles : settings.profileCounts()) {
                 long events = (long) profiles * settings.eventsPerProfile();
@@ -196,6 +199,8 @@ public final class SegmentBenchmark {
     private StreamExecutionEnvironment environment() {
         Configuration user = new Configuration();
         user.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        // Savepoints of the memory measurement exceed what the JobManager may hold in memory.
+        user.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(
                         BoundedProfileRun.runConfiguration(user));
