@@ -158,10 +158,12 @@ public final class SegmentsCommand implements Runnable {
             requireReadable(path);
             SegmentPublisher publisher = target.publisher();
             List<SegmentDefinition> definitions;
+            Map<String, String> published;
             SegmentPublisher.Outcome outcome;
             try {
                 // References may name segments already published: they are known here.
-                definitions = loadDefinitions(path, publisher.list().keySet());
+                published = publisher.list();
+                definitions = loadDefinitions(path, published.keySet());
             } catch (SegmentDefinitionException e) {
                 for (SegmentProblem problem : e.problems()) {
                     err.println(problem);
@@ -171,7 +173,7 @@ public final class SegmentsCommand implements Runnable {
                 throw new UsageException(e.getMessage());
             }
             try {
-                outcome = publisher.publish(definitions);
+                outcome = publisher.publish(definitions, published);
             } catch (SegmentPublisher.UnreachableException e) {
                 throw new UsageException(e.getMessage());
             }

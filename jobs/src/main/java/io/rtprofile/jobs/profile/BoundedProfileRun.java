@@ -55,6 +55,32 @@ public final class BoundedProfileRun {
         return config;
     }
 
+    /** The source of a file run: the file's lines, parsed as the job parses Kafka records. */
+    public static FileSource.FileSourceBuilder<IngestedRecord> eventsFileSource(
+            java.nio.file.Path eventsFile, ProfileJobSettings settings) {
+        return FileSource.forRecordStreamFormat(
+                new EventLinesFormat(
+                        eventsFile.getFileName().toString(),
+                        new EventParser(settings),
+                        settings.maxEventBytes()),
+                Path.fromLocalFile(eventsFile.toAbsolutePath().toFile()));
+    }
+
+    /**
+     * The definitions input of a run whose definitions do not change: all are in force from the
+     * start. (fromData cannot make an empty stream, so it makes one record and filters it out.)
+     */
+    public static DataStream<SegmentDefinitionChange> noDefinitionChanges(
+            StreamExecutionEnvironment env) {
+        return env.fromData(
+                        List.of(new SegmentDefinitionChange("", null)),
+                        new AvroTypeInfo<>(SegmentDefinitionChange.class))
+                .uid(Uids.SEGMENT_DEFINITIONS_SOURCE)
+                .setParallelism(1)
+                .filter(change -> false)
+                .setParallelism(1);
+    }
+
     /** Adds the file source, as-of cap and workflow to {@code env}. */
     public static ProfileWorkflow.Outputs define(
             StreamExecutionEnvironment env,
@@ -62,15 +88,7 @@ public final class BoundedProfileRun {
             ProfileJobSettings settings,
             SegmentCatalog segments,
             long asOf) {
-        EventParser parser = new EventParser(settings);
-        FileSource<IngestedRecord> source =
-                FileSource.forRecordStreamFormat(
-                                new EventLinesFormat(
-                                        eventsFile.getFileName().toString(),
-                                        parser,
-                                        settings.maxEventBytes()),
-                                Path.fromLocalFile(eventsFile.toAbsolutePath().toFile()))
-                        .build();
+        FileSource<IngestedRecord> source = eventsFileSource(eventsFile, settings).build();
         // One reader and one cap: the cap must see every event to know the largest timestamp.
         DataStream<IngestedRecord> ingested =
                 env.fromSource(source, EventTimestamps.watermarks(settings), "events-file")
@@ -82,19 +100,9 @@ public final class BoundedProfileRun {
                                 new AsOfWatermarkCap<>(asOf))
                         .uid(Uids.AS_OF_CAP)
                         .setParallelism(1);
-        // Definitions do not change during a file run: they are all in force from the start.
-        // (fromData cannot make an empty stream, so it makes one record and filters it out.)
-        DataStream<SegmentDefinitionChange> noChanges =
-                env.fromData(
-                                List.of(new SegmentDefinitionChange("", null)),
-                                new AvroTypeInfo<>(SegmentDefinitionChange.class))
-                        .uid(Uids.SEGMENT_DEFINITIONS_SOURCE)
-                        .setParallelism(1)
-                        .filter(change -> false)
-                        .setParallelism(1);
         return ProfileWorkflow.defineWorkflow(
                 ingested,
-                noChanges,
+                noDefinitionChanges(env),
                 settings,
                 segments,
                 asOf == AsOfWatermarkCap.LARGEST_EVENT_TIME ? Long.MAX_VALUE : asOf);

@@ -7,6 +7,8 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** What the tests compare runs by: each profile's last update, with and without its version. */
 public final class FinalProfiles {
     private FinalProfiles() {}
@@ -19,6 +21,22 @@ public final class FinalProfiles {
                     update.getProfileId(),
                     update,
                     (a, b) -> a.getVersion() >= b.getVersion() ? a : b);
+        }
+        return last;
+    }
+
+    /**
+     * Checks that every profile's updates, in the order given (the order read from its partition),
+     * have versions 1, 2, 3, ... with no gap and no repeat; returns the last version per profile.
+     */
+    public static Map<String, Long> assertVersionsContiguous(Collection<ProfileUpdate> updates) {
+        Map<String, Long> last = new TreeMap<>();
+        for (ProfileUpdate update : updates) {
+            long expected = last.getOrDefault(update.getProfileId(), 0L) + 1;
+            assertThat(update.getVersion())
+                    .as("version of %s", update.getProfileId())
+                    .isEqualTo(expected);
+            last.put(update.getProfileId(), expected);
         }
         return last;
     }

@@ -4,8 +4,6 @@ import io.rtprofile.generator.EventGenerator;
 import io.rtprofile.generator.GeneratorConfig;
 import io.rtprofile.jobs.Uids;
 import io.rtprofile.jobs.config.ProfileJobSettings;
-import io.rtprofile.jobs.ingest.EventLinesFormat;
-import io.rtprofile.jobs.ingest.EventParser;
 import io.rtprofile.jobs.ingest.EventTimestamps;
 import io.rtprofile.jobs.profile.BoundedProfileRun;
 import io.rtprofile.jobs.profile.ProfileWorkflow;
@@ -17,7 +15,6 @@ import io.rtprofile.jobs.time.AsOfWatermarkCap;
 import io.rtprofile.schema.ProfileUpdate;
 import io.rtprofile.schema.RejectedEvent;
 import io.rtprofile.schema.internal.IngestedRecord;
-import io.rtprofile.schema.internal.SegmentDefinitionChange;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.functions.MapFunction;
@@ -238,14 +235,8 @@ public final class SegmentBenchmark {
     private StateSizes engineState(Path file, SegmentCatalog catalog, long events, Path dir)
             throws Exception {
         StreamExecutionEnvironment env = environment();
-        EventParser parser = new EventParser(jobSettings);
         FileSource<IngestedRecord> source =
-                FileSource.forRecordStreamFormat(
-                                new EventLinesFormat(
-                                        file.getFileName().toString(),
-                                        parser,
-                                        jobSettings.maxEventBytes()),
-                                org.apache.flink.core.fs.Path.fromLocalFile(file.toFile()))
+                BoundedProfileRun.eventsFileSource(file, jobSettings)
                         .monitorContinuously(Duration.ofDays(1))
                         .build();
         DataStream<IngestedRecord> ingested =
@@ -255,16 +246,9 @@ public final class SegmentBenchmark {
                         .map(new CountSourced<IngestedRecord>())
                         .returns(new AvroTypeInfo<>(IngestedRecord.class))
                         .setParallelism(1);
-        DataStream<SegmentDefinitionChange> noChanges =
-                env.fromData(
-                                List.of(new SegmentDefinitionChange("", null)),
-                                new AvroTypeInfo<>(SegmentDefinitionChange.class))
-                        .uid(Uids.SEGMENT_DEFINITIONS_SOURCE)
-                        .setParallelism(1)
-                        .filter(change -> false)
-                        .setParallelism(1);
         ProfileWorkflow.Outputs outputs =
-                ProfileWorkflow.defineWorkflow(ingested, noChanges, jobSettings, catalog);
+                ProfileWorkflow.defineWorkflow(
+                        ingested, BoundedProfileRun.noDefinitionChanges(env), jobSettings, catalog);
         outputs.updates().sinkTo(new DiscardingSink<ProfileUpdate>()).name("updates");
         outputs.rejected().sinkTo(new DiscardingSink<RejectedEvent>()).name("rejected");
         CheckpointMetadata metadata = savepointOnceIn(env, events, dir.resolve("sp-engine"));

@@ -77,8 +77,17 @@ public final class SegmentPublisher {
     /** Publishes {@code definitions} unless one of them would not be in force. */
     public Outcome publish(List<SegmentDefinition> definitions)
             throws UnreachableException, InterruptedException {
+        return publish(definitions, list());
+    }
+
+    /**
+     * Publishes {@code definitions} over {@code published}, what {@link #list()} just returned,
+     * without reading the topic again.
+     */
+    public Outcome publish(List<SegmentDefinition> definitions, Map<String, String> published)
+            throws UnreachableException, InterruptedException {
         ensureTopic();
-        Outcome outcome = planPublication(read(), definitions);
+        Outcome outcome = planPublication(published, definitions);
         write(outcome);
         return outcome;
     }

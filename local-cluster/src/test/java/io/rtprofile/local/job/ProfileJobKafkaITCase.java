@@ -45,7 +45,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -236,14 +235,7 @@ class ProfileJobKafkaITCase {
 
     /** Per profile, in the order read from its partition: versions 1, 2, 3, ... */
     private static void assertVersionsContiguous(List<ProfileUpdate> updates) {
-        Map<String, Long> last = new TreeMap<>();
-        for (ProfileUpdate update : updates) {
-            long expected = last.getOrDefault(update.getProfileId(), 0L) + 1;
-            assertThat(update.getVersion())
-                    .as("version of %s", update.getProfileId())
-                    .isEqualTo(expected);
-            last.put(update.getProfileId(), expected);
-        }
+        Map<String, Long> last = FinalProfiles.assertVersionsContiguous(updates);
         assertThat(last).isNotEmpty();
     }
 }

@@ -5,6 +5,7 @@ import io.rtprofile.jobs.config.RtProfileOptions;
 import io.rtprofile.jobs.profile.ProfileJob;
 import io.rtprofile.jobs.segments.definition.SegmentDefinition;
 import io.rtprofile.jobs.segments.definition.SegmentDefinitions;
+import io.rtprofile.jobs.testing.FinalProfiles;
 import io.rtprofile.local.kafka.EmbeddedKafka;
 import io.rtprofile.local.segments.SegmentPublisher;
 import io.rtprofile.schema.Identity;
@@ -198,14 +199,7 @@ class SegmentPublishITCase {
     }
 
     private static void assertVersionsContiguous(List<ProfileUpdate> updates) {
-        Map<String, Long> last = new TreeMap<>();
-        for (ProfileUpdate update : updates) {
-            long expected = last.getOrDefault(update.getProfileId(), 0L) + 1;
-            assertThat(update.getVersion())
-                    .as("version of %s", update.getProfileId())
-                    .isEqualTo(expected);
-            last.put(update.getProfileId(), expected);
-        }
+        Map<String, Long> last = FinalProfiles.assertVersionsContiguous(updates);
         // eve's event is the latest: it waits until event time passes it (docs/segments.md).
         assertThat(last).hasSize(4);
     }

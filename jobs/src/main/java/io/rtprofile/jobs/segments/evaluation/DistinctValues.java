@@ -47,14 +47,7 @@ final class DistinctValues extends WindowAggregate {
     }
 
     int count(WindowState state, long t, long w) {
-        int n = 0;
-        for (long ts : state.getTimes()) {
-            if (!EventTime.inWindow(ts, t, w)) {
-                break;
-            }
-            n++;
-        }
-        return n;
+        return countInWindow(state.getTimes(), t, w);
     }
 
     @Override

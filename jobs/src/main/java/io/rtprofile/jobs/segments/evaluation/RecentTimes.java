@@ -41,15 +41,7 @@ final class RecentTimes extends WindowAggregate {
 
     /** The count in window {@code w} at {@code t}, capped at the limit (enough to compare). */
     int count(WindowState state, long t, long w) {
-        int n = 0;
-        for (long ts : state.getTimes()) {
-            if (EventTime.inWindow(ts, t, w)) {
-                n++;
-            } else {
-                break; // newest first: the rest are older still
-            }
-        }
-        return n;
+        return countInWindow(state.getTimes(), t, w);
     }
 
     @Override

@@ -72,6 +72,18 @@ abstract sealed class WindowAggregate
         return next;
     }
 
+    /** How many of {@code newestFirst} are inside window {@code w} at {@code t}. */
+    static int countInWindow(List<Long> newestFirst, long t, long w) {
+        int n = 0;
+        for (long ts : newestFirst) {
+            if (!EventTime.inWindow(ts, t, w)) {
+                break; // the rest are older still
+            }
+            n++;
+        }
+        return n;
+    }
+
     static WindowState emptyState() {
         return WindowState.newBuilder()
                 .setTimes(new ArrayList<>())
