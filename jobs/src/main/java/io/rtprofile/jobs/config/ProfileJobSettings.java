@@ -20,7 +20,9 @@ public record ProfileJobSettings(
         MergePolicy mergePolicy,
         List<String> sourcePrecedence,
         Duration outOfOrderness,
-        Duration sourceIdleness)
+        Duration sourceIdleness,
+        int maxIdentities,
+        Duration suppression)
         implements Serializable {
 
     private static final Pattern NAMESPACE = Pattern.compile("[a-z][a-z0-9_.-]*");
@@ -53,6 +55,33 @@ public record ProfileJobSettings(
         if (sourceIdleness.isNegative() || sourceIdleness.isZero()) {
             throw invalid(RtProfileOptions.SOURCE_IDLENESS.key(), "must be positive");
         }
+        if (maxIdentities < 1) {
+            throw invalid(RtProfileOptions.MAX_IDENTITIES.key(), "must be at least 1");
+        }
+        if (suppression.isNegative()) {
+            throw invalid(RtProfileOptions.SUPPRESSION.key(), "must not be negative");
+        }
+    }
+
+    /** With the identity limits at their defaults. */
+    public ProfileJobSettings(
+            List<String> namespaces,
+            long maxEventBytes,
+            Duration dedupHorizon,
+            MergePolicy mergePolicy,
+            List<String> sourcePrecedence,
+            Duration outOfOrderness,
+            Duration sourceIdleness) {
+        this(
+                namespaces,
+                maxEventBytes,
+                dedupHorizon,
+                mergePolicy,
+                sourcePrecedence,
+                outOfOrderness,
+                sourceIdleness,
+                RtProfileOptions.MAX_IDENTITIES.defaultValue(),
+                RtProfileOptions.SUPPRESSION.defaultValue());
     }
 
     /** Reads and validates; a bad value fails with the option's key and why. */
@@ -75,7 +104,9 @@ public record ProfileJobSettings(
                 config.get(RtProfileOptions.MERGE_POLICY),
                 config.get(RtProfileOptions.SOURCE_PRECEDENCE),
                 config.get(RtProfileOptions.OUT_OF_ORDERNESS),
-                config.get(RtProfileOptions.SOURCE_IDLENESS));
+                config.get(RtProfileOptions.SOURCE_IDLENESS),
+                config.get(RtProfileOptions.MAX_IDENTITIES),
+                config.get(RtProfileOptions.SUPPRESSION));
     }
 
     /** The defaults, for tests and tools. */

@@ -47,6 +47,22 @@ public final class RtProfileOptions {
                             "Compacted topic of segment definitions, key segment id; a tombstone"
                                     + " removes the segment.");
 
+    public static final ConfigOption<String> PROFILE_TRANSFERS_TOPIC =
+            ConfigOptions.key("rtprofile.topics.profile-transfers")
+                    .stringType()
+                    .defaultValue("profile-transfers")
+                    .withDescription(
+                            "Internal topic on which the state of an absorbed profile travels to"
+                                    + " the survivor of an identity merge (docs/identity.md).");
+
+    public static final ConfigOption<String> IDENTITY_CONFLICTS_TOPIC =
+            ConfigOptions.key("rtprofile.topics.identity-conflicts")
+                    .stringType()
+                    .defaultValue("identity-conflicts")
+                    .withDescription(
+                            "Topic of identity links refused because they would join two"
+                                    + " different crm ids.");
+
     public static final ConfigOption<String> SEGMENTS_PATH =
             ConfigOptions.key("rtprofile.segments.path")
                     .stringType()
@@ -118,6 +134,24 @@ public final class RtProfileOptions {
                     .withDescription(
                             "Known identity namespaces, highest priority first. Events with"
                                     + " another namespace are rejected.");
+
+    public static final ConfigOption<Integer> MAX_IDENTITIES =
+            ConfigOptions.key("rtprofile.identity.max-identities")
+                    .intType()
+                    .defaultValue(50)
+                    .withDescription(
+                            "The most identities one profile holds; beyond it the least recently"
+                                    + " seen identity leaves the profile.");
+
+    public static final ConfigOption<Duration> SUPPRESSION =
+            ConfigOptions.key("rtprofile.identity.suppression")
+                    .durationType()
+                    .defaultValue(Duration.ofDays(30))
+                    .withDescription(
+                            "After a privacy.delete, events carrying one of the erased identities"
+                                    + " with a timestamp up to this long after the deletion are"
+                                    + " rejected, so stale pipelines cannot re-create the profile"
+                                    + " (event time).");
 
     public static final ConfigOption<Duration> DEDUP_HORIZON =
             ConfigOptions.key("rtprofile.dedup.horizon")
