@@ -14,7 +14,12 @@ public final class Uids {
     public static final String SEGMENT_DEFINITIONS_SOURCE = "segment-definitions-source";
     public static final String REJECTION_ROUTER = "rejection-router";
     public static final String DEDUPLICATOR = "event-deduplicator";
+    public static final String IDENTITY_RESOLVER = "identity-resolver";
+    public static final String PROFILE_TRANSFERS_SOURCE = "profile-transfers-source";
+    public static final String PROFILE_TRANSFERS_SINK = "profile-transfers-sink";
+    public static final String PROFILE_TRANSFERS_END_SINK = "profile-transfers-end-sink";
     public static final String PROFILE_BUILDER = "profile-builder";
     public static final String PROFILE_UPDATES_SINK = "profile-updates-sink";
     public static final String REJECTED_SINK = "events-rejected-sink";
+    public static final String IDENTITY_CONFLICTS_SINK = "identity-conflicts-sink";
 }

@@ -33,8 +33,10 @@ import java.util.regex.Pattern;
             "",
             "Each line is the record's value as JSON (Avro single-object encoded values are"
                     + " decoded, JSON values printed as they are). A tombstone (null value) prints"
-                    + " {\"tombstone\":\"<key>\"}. With --print-key every line is"
-                    + " {\"key\":\"<key>\",\"value\":<value or null>}. A value that cannot be"
+                    + " {\"key\":\"<key>\",\"tombstone\":true}, with \"reason\" (merged or erased)"
+                    + " and \"survivorId\" when the record has the job's rtprofile-tombstone and"
+                    + " rtprofile-survivor headers. With --print-key every other line is"
+                    + " {\"key\":\"<key>\",\"value\":<value>}. A value that cannot be"
                     + " decoded (Avro of an unknown schema) prints"
                     + " {\"undecodable\":\"<reason>\",\"base64\":\"<bytes>\"}."
         },

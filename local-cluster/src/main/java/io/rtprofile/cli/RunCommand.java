@@ -9,6 +9,8 @@ import io.rtprofile.jobs.segments.definition.SegmentDefinitions;
 import io.rtprofile.jobs.segments.evaluation.SegmentCatalog;
 import io.rtprofile.jobs.time.AsOfWatermarkCap;
 import io.rtprofile.schema.ProfileUpdate;
+import io.rtprofile.schema.json.LinkRefusalJson;
+import io.rtprofile.schema.json.ProfileOutputJson;
 import io.rtprofile.schema.json.ProfileUpdateJson;
 import io.rtprofile.schema.json.RejectedEventJson;
 import io.rtprofile.schema.json.Timestamps;
@@ -39,8 +41,11 @@ import java.util.concurrent.Callable;
         description = {
             "Runs the profile pipeline over a JSON-lines file of events on a local mini-cluster"
                     + " and exits 0 when done.",
-            "Every profile update goes to --output, one JSON object a line; input lines that are"
-                    + " not valid events go to <output>.rejected.jsonl with file, line and reason."
+            "Every profile update goes to --output, one JSON object a line, and so does a"
+                    + " tombstone ({\"profileId\":...,\"tombstone\":true,...}) for a profile"
+                    + " merged into another or erased; input lines that are not valid events go to"
+                    + " <output>.rejected.jsonl with file, line and reason; identity links refused"
+                    + " by merge protection go to <output>.conflicts.jsonl."
         })
 public final class RunCommand implements Callable<Integer> {
 
@@ -123,6 +128,7 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         Path rejectedFile = Path.of(output + ".rejected.jsonl");
+        Path conflictsFile = Path.of(output + ".conflicts.jsonl");
         createParent(output);
         createParent(rejectedFile);
         if (snapshot != null) {
@@ -134,11 +140,14 @@ public final class RunCommand implements Callable<Integer> {
                         BoundedProfileRun.runConfiguration(user));
         env.setParallelism(parallelism);
 
-        Map<String, ProfileUpdate> last = snapshot == null ? null : new HashMap<>();
+        // The profiles that exist at the end: a tombstone (merge, erasure) removes one.
+        Map<String, ProfileUpdate> live = snapshot == null ? null : new HashMap<>();
         BoundedProfileRun.Result result;
         try (BufferedWriter updatesOut = Files.newBufferedWriter(output, StandardCharsets.UTF_8);
                 BufferedWriter rejectedOut =
-                        Files.newBufferedWriter(rejectedFile, StandardCharsets.UTF_8)) {
+                        Files.newBufferedWriter(rejectedFile, StandardCharsets.UTF_8);
+                BufferedWriter conflictsOut =
+                        Files.newBufferedWriter(conflictsFile, StandardCharsets.UTF_8)) {
             result =
                     BoundedProfileRun.run(
                             env,
@@ -146,31 +155,36 @@ public final class RunCommand implements Callable<Integer> {
                             settings,
                             catalog,
                             asOfMillis,
-                            update -> {
-                                writeLine(updatesOut, ProfileUpdateJson.toJson(update));
-                                if (last != null) {
-                                    last.merge(
-                                            update.getProfileId(),
-                                            update,
-                                            (a, b) -> a.getVersion() >= b.getVersion() ? a : b);
+                            out -> {
+                                writeLine(updatesOut, ProfileOutputJson.toJson(out));
+                                if (live != null) {
+                                    if (out.getUpdate() != null) {
+                                        live.put(out.getProfileId(), out.getUpdate());
+                                    } else {
+                                        live.remove(out.getProfileId());
+                                    }
                                 }
                             },
-                            rejected -> writeLine(rejectedOut, RejectedEventJson.toJson(rejected)));
+                            rejected -> writeLine(rejectedOut, RejectedEventJson.toJson(rejected)),
+                            refused -> writeLine(conflictsOut, LinkRefusalJson.toJson(refused)));
         }
         if (snapshot != null) {
             try (BufferedWriter out = Files.newBufferedWriter(snapshot, StandardCharsets.UTF_8)) {
-                for (ProfileUpdate profile : new TreeMap<>(last).values()) {
+                for (ProfileUpdate profile : new TreeMap<>(live).values()) {
                     writeLine(out, ProfileUpdateJson.toJson(ProfileMerger.standing(profile)));
                 }
             }
         }
         System.err.printf(
-                "rtprofile run: %d profile updates to %s, %d rejected to %s%s%n",
+                "rtprofile run: %d profile updates and tombstones to %s, %d rejected to %s,"
+                        + " %d refused identity links to %s%s%n",
                 result.updates(),
                 output,
                 result.rejected(),
                 rejectedFile,
-                snapshot == null ? "" : ", " + last.size() + " profiles to " + snapshot);
+                result.refusedLinks(),
+                conflictsFile,
+                snapshot == null ? "" : ", " + live.size() + " profiles to " + snapshot);
         return 0;
     }
 

@@ -5,9 +5,11 @@ import io.rtprofile.jobs.config.ProfileJobSettings;
 import io.rtprofile.jobs.config.RtProfileOptions;
 import io.rtprofile.jobs.ingest.EventParser;
 import io.rtprofile.jobs.ingest.KafkaEventDeserializer;
+import io.rtprofile.schema.LinkRefusal;
 import io.rtprofile.schema.ProfileUpdate;
 import io.rtprofile.schema.RejectedEvent;
 import io.rtprofile.schema.internal.IngestedRecord;
+import io.rtprofile.schema.internal.ProfileOutput;
 import io.rtprofile.schema.internal.SegmentDefinitionChange;
 
 import org.apache.flink.configuration.IllegalConfigurationException;
@@ -15,6 +17,7 @@ import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -68,6 +71,31 @@ public final class KafkaIO {
                         config.get(RtProfileOptions.OUTPUT_FORMAT)));
     }
 
+    /**
+     * The job's output stream on {@code profile-updates}: updates, and tombstones (null values) for
+     * absorbed and erased profiles (see {@link ProfileOutputSerializer}). Its sink name is that of
+     * {@link #profileUpdatesSink}, so the transactional ids stay {@code <prefix>-updates}: use one
+     * or the other in a job, never both.
+     */
+    public static KafkaSink<ProfileOutput> profileOutputSink(ReadableConfig config) {
+        return exactlyOnceSink(
+                config,
+                "updates",
+                new ProfileOutputSerializer(
+                        config.get(RtProfileOptions.PROFILE_UPDATES_TOPIC),
+                        config.get(RtProfileOptions.OUTPUT_FORMAT)));
+    }
+
+    /** Refused identity links on {@code identity-conflicts}, key eventId. */
+    public static KafkaSink<LinkRefusal> linkRefusalsSink(ReadableConfig config) {
+        return exactlyOnceSink(
+                config,
+                "conflicts",
+                new LinkRefusalSerializer(
+                        config.get(RtProfileOptions.IDENTITY_CONFLICTS_TOPIC),
+                        config.get(RtProfileOptions.OUTPUT_FORMAT)));
+    }
+
     public static KafkaSink<RejectedEvent> rejectedSink(ReadableConfig config) {
         OutputFormat format = config.get(RtProfileOptions.OUTPUT_FORMAT);
         return exactlyOnceSink(
@@ -79,6 +107,12 @@ public final class KafkaIO {
     /** An exactly-once sink with the job's producer settings; {@code sinkName} suffixes the ids. */
     public static <T> KafkaSink<T> exactlyOnceSink(
             ReadableConfig config, String sinkName, KafkaRecordSerializationSchema<T> serializer) {
+        return exactlyOnceSinkBuilder(config, sinkName, serializer).build();
+    }
+
+    /** {@link #exactlyOnceSink} before {@code build()}, for a sink that needs more settings. */
+    public static <T> KafkaSinkBuilder<T> exactlyOnceSinkBuilder(
+            ReadableConfig config, String sinkName, KafkaRecordSerializationSchema<T> serializer) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrapServers(config))
                 .setRecordSerializer(serializer)
@@ -89,8 +123,7 @@ public final class KafkaIO {
                         ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                         String.valueOf(config.get(RtProfileOptions.TRANSACTION_TIMEOUT).toMillis()))
                 .setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")
-                .setProperty(ProducerConfig.LINGER_MS_CONFIG, "5")
-                .build();
+                .setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
     }
 
     private static OffsetsInitializer startingOffsets(ReadableConfig config) {

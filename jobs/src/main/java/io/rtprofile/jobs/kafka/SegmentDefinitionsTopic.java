@@ -1,9 +1,8 @@
 package io.rtprofile.jobs.kafka;
 
+import io.rtprofile.jobs.time.IdleWatermarks;
 import io.rtprofile.schema.internal.SegmentDefinitionChange;
 
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -66,22 +65,10 @@ public final class SegmentDefinitionsTopic {
 
     /**
      * Definitions have no event time. Their input declares itself idle, so that the profile
-     * operator's watermark is the events' alone. (Announcing the end of time instead would be
-     * wrong: when every events partition goes idle, the operator would take the definitions'
-     * watermark and fire every window boundary at once.)
+     * operator's watermark is the events' alone (see {@link IdleWatermarks}).
      */
     public static WatermarkStrategy<SegmentDefinitionChange> watermarks() {
-        return WatermarkStrategy.forGenerator(ctx -> new NoEventTime());
-    }
-
-    private static final class NoEventTime implements WatermarkGenerator<SegmentDefinitionChange> {
-        @Override
-        public void onEvent(SegmentDefinitionChange event, long timestamp, WatermarkOutput out) {}
-
-        @Override
-        public void onPeriodicEmit(WatermarkOutput out) {
-            out.markIdle();
-        }
+        return IdleWatermarks.strategy();
     }
 
     /**

@@ -22,6 +22,11 @@ final class ValueEncoding {
         if (format == OutputFormat.JSON) {
             return json.apply(record).getBytes(StandardCharsets.UTF_8);
         }
+        return avro(record, avro);
+    }
+
+    /** Avro single-object encoding, whatever the output format (internal topics). */
+    static <T> byte[] avro(T record, SingleObjectEncoder<T> avro) {
         try {
             ByteBuffer encoded = avro.encode(record);
             byte[] bytes = new byte[encoded.remaining()];

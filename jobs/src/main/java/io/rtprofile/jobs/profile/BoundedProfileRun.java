@@ -3,19 +3,22 @@ package io.rtprofile.jobs.profile;
 import io.rtprofile.jobs.Uids;
 import io.rtprofile.jobs.config.JobConfiguration;
 import io.rtprofile.jobs.config.ProfileJobSettings;
+import io.rtprofile.jobs.identity.LoopbackTransferLoop;
 import io.rtprofile.jobs.ingest.EventLinesFormat;
 import io.rtprofile.jobs.ingest.EventParser;
 import io.rtprofile.jobs.ingest.EventTimestamps;
 import io.rtprofile.jobs.segments.evaluation.SegmentCatalog;
 import io.rtprofile.jobs.time.AsOfWatermarkCap;
-import io.rtprofile.schema.ProfileUpdate;
+import io.rtprofile.schema.LinkRefusal;
 import io.rtprofile.schema.RejectedEvent;
 import io.rtprofile.schema.internal.IngestedRecord;
+import io.rtprofile.schema.internal.ProfileOutput;
 import io.rtprofile.schema.internal.SegmentDefinitionChange;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.core.fs.Path;
@@ -26,8 +29,10 @@ import org.apache.flink.util.CloseableIterator;
 
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -39,17 +44,19 @@ public final class BoundedProfileRun {
     private BoundedProfileRun() {}
 
     /** Counts of what a run produced. */
-    public record Result(long updates, long rejected) {}
+    public record Result(long updates, long rejected, long refusedLinks) {}
 
     /**
      * Settings for a file run: the job's defaults, then checkpointing off and the heap state
-     * backend (a bounded run is replayed from its file, never recovered), then the user's own
-     * settings. Generated UIDs are allowed for the result collectors, which hold no state.
+     * backend (a bounded run is replayed from its file, never recovered: no restarts either, since
+     * its in-JVM transfer loop does not survive one), then the user's own settings. Generated UIDs
+     * are allowed for the result collectors, which hold no state.
      */
     public static Configuration runConfiguration(Configuration user) {
         Configuration config = JobConfiguration.withJobDefaults(new Configuration());
         config.set(StateBackendOptions.STATE_BACKEND, "hashmap");
         config.removeConfig(CheckpointingOptions.CHECKPOINTING_INTERVAL);
+        config.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         config.set(PipelineOptions.AUTO_GENERATE_UIDS, true);
         config.addAll(user);
         return config;
@@ -103,14 +110,15 @@ public final class BoundedProfileRun {
         return ProfileWorkflow.defineWorkflow(
                 ingested,
                 noDefinitionChanges(env),
+                LoopbackTransferLoop.create(),
                 settings,
                 segments,
                 asOf == AsOfWatermarkCap.LARGEST_EVENT_TIME ? Long.MAX_VALUE : asOf);
     }
 
     /**
-     * Runs to the end of the file, handing every update and rejection to the consumers (called from
-     * two threads, one each).
+     * Runs to the end of the file, handing every update (and tombstone) and rejection to the
+     * consumers (called from two threads, one each); refused identity links are counted only.
      */
     public static Result run(
             StreamExecutionEnvironment env,
@@ -118,21 +126,40 @@ public final class BoundedProfileRun {
             ProfileJobSettings settings,
             SegmentCatalog segments,
             long asOf,
-            Consumer<ProfileUpdate> onUpdate,
+            Consumer<ProfileOutput> onUpdate,
             Consumer<RejectedEvent> onRejected)
             throws Exception {
+        return run(env, eventsFile, settings, segments, asOf, onUpdate, onRejected, r -> {});
+    }
+
+    /** As above, handing refused identity links to {@code onRefusedLink} (a third thread). */
+    public static Result run(
+            StreamExecutionEnvironment env,
+            java.nio.file.Path eventsFile,
+            ProfileJobSettings settings,
+            SegmentCatalog segments,
+            long asOf,
+            Consumer<ProfileOutput> onUpdate,
+            Consumer<RejectedEvent> onRejected,
+            Consumer<LinkRefusal> onRefusedLink)
+            throws Exception {
         ProfileWorkflow.Outputs outputs = define(env, eventsFile, settings, segments, asOf);
-        CloseableIterator<ProfileUpdate> updates = outputs.updates().collectAsync();
+        CloseableIterator<ProfileOutput> updates = outputs.updates().collectAsync();
         CloseableIterator<RejectedEvent> rejected = outputs.rejected().collectAsync();
+        CloseableIterator<LinkRefusal> refused = outputs.refusedLinks().collectAsync();
         env.executeAsync("rtprofile-run " + eventsFile.getFileName());
-        // Drain both at once: a full result buffer on one output would stall the whole job.
-        CompletableFuture<Long> rejectedCount =
-                CompletableFuture.supplyAsync(() -> drain(rejected, onRejected));
-        long updateCount = drain(updates, onUpdate);
+        // Drain all at once: a full result buffer on one output would stall the whole job.
+        // Own threads, not the common pool: it may have a single thread on a small machine.
+        ExecutorService drains = Executors.newFixedThreadPool(2);
         try {
-            return new Result(updateCount, rejectedCount.get());
+            Future<Long> rejectedCount = drains.submit(() -> drain(rejected, onRejected));
+            Future<Long> refusedCount = drains.submit(() -> drain(refused, onRefusedLink));
+            long updateCount = drain(updates, onUpdate);
+            return new Result(updateCount, rejectedCount.get(), refusedCount.get());
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
+        } finally {
+            drains.shutdown();
         }
     }
 

@@ -5,8 +5,12 @@ import io.rtprofile.jobs.segments.evaluation.SegmentCatalog;
 import io.rtprofile.jobs.segments.evaluation.SegmentEvaluator;
 import io.rtprofile.jobs.segments.evaluation.SegmentPlan;
 import io.rtprofile.schema.ExperienceEvent;
-import io.rtprofile.schema.ProfileUpdate;
+import io.rtprofile.schema.internal.ProfileInstruction;
+import io.rtprofile.schema.internal.ProfileOutput;
+import io.rtprofile.schema.internal.ProfileTransfer;
 import io.rtprofile.schema.internal.SegmentDefinitionChange;
+import io.rtprofile.schema.internal.Tombstone;
+import io.rtprofile.schema.internal.TombstoneReason;
 import io.rtprofile.schema.state.ProfileState;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -20,10 +24,12 @@ import org.apache.flink.api.common.typeutils.base.ListSerializer;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.formats.avro.typeutils.AvroSerializer;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,10 +53,17 @@ import java.util.function.LongPredicate;
  * is a removal) and win over the first. Every change to the active set re-evaluates every profile
  * at once, so a new segment has its audience and a removed one exits its members without waiting
  * for their next event (docs/segments.md).
+ *
+ * <p>Its input comes from the identity resolver ({@code IdentityResolver}): events to apply, and
+ * the steps of an identity merge (docs/identity.md). An absorbed profile ships its whole state on
+ * the {@link #TRANSFERS} side output, which the job feeds back to the resolver, and leaves a
+ * tombstone; the survivor holds its own events until every state it expects has arrived, merges it,
+ * and decides every segment again on the merged profile, so a "not" condition sees the events of
+ * both. {@code privacy.delete} erases a profile with its timers and leaves a tombstone.
  */
 public final class ProfileBuilder
         extends KeyedBroadcastProcessFunction<
-                String, ExperienceEvent, SegmentDefinitionChange, ProfileUpdate> {
+                String, ProfileInstruction, SegmentDefinitionChange, ProfileOutput> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ProfileBuilder.class);
 
@@ -58,6 +71,10 @@ public final class ProfileBuilder
     public static final MapStateDescriptor<String, String> PUBLISHED_SEGMENTS =
             new MapStateDescriptor<>(
                     "segment-definitions", StringSerializer.INSTANCE, StringSerializer.INSTANCE);
+
+    /** The state of absorbed profiles, on its way back to the resolver and on to the survivor. */
+    public static final OutputTag<ProfileTransfer> TRANSFERS =
+            new OutputTag<>("profile-transfers", new AvroTypeInfo<>(ProfileTransfer.class));
 
     private static final long NO_TIMER = Long.MIN_VALUE;
     private static final SegmentEvaluator.Transitions NO_TRANSITIONS =
@@ -69,12 +86,14 @@ public final class ProfileBuilder
 
     private transient ValueState<ProfileState> profile;
     private transient MapState<Long, List<ExperienceEvent>> pending;
+    private transient ValueState<List<String>> awaited;
     private transient SegmentEvaluator evaluator;
     private transient Map<String, String> activeTexts;
     private transient Counter updates;
     private transient Counter transitions;
     private transient Counter expressionErrors;
     private transient Counter refusedDefinitions;
+    private transient Counter mergesCompleted;
 
     public ProfileBuilder(ProfileJobSettings settings, SegmentCatalog initialSegments) {
         this(settings, initialSegments, Long.MAX_VALUE);
@@ -99,11 +118,21 @@ public final class ProfileBuilder
     public void open(OpenContext openContext) {
         profile = getRuntimeContext().getState(profileStateDescriptor());
         pending = getRuntimeContext().getMapState(pendingEventsDescriptor());
+        awaited = getRuntimeContext().getState(awaitedTransfersDescriptor());
         var metrics = getRuntimeContext().getMetricGroup();
         updates = metrics.counter("profileUpdates");
         transitions = metrics.counter("segmentTransitions");
         expressionErrors = metrics.counter("segmentExpressionErrors");
         refusedDefinitions = metrics.counter("segmentDefinitionsRefused");
+        mergesCompleted = metrics.counter("profileMergesCompleted");
+    }
+
+    /**
+     * Absorbed profiles whose state this survivor still waits for; it holds its events meanwhile.
+     */
+    public static ValueStateDescriptor<List<String>> awaitedTransfersDescriptor() {
+        return new ValueStateDescriptor<>(
+                "awaited-transfers", new ListSerializer<>(StringSerializer.INSTANCE));
     }
 
     /**
@@ -120,30 +149,56 @@ public final class ProfileBuilder
 
     @Override
     public void processElement(
-            ExperienceEvent event, ReadOnlyContext ctx, Collector<ProfileUpdate> out)
+            ProfileInstruction instruction, ReadOnlyContext ctx, Collector<ProfileOutput> out)
             throws Exception {
+        if (instruction.getAbsorbInto() != null) {
+            leave(
+                    ctx,
+                    out,
+                    TombstoneReason.merged,
+                    instruction.getAbsorbInto(),
+                    instruction.getAt());
+            return;
+        }
+        if (instruction.getErase()) {
+            leave(ctx, out, TombstoneReason.erased, null, instruction.getAt());
+            return;
+        }
         SegmentEvaluator segments = evaluator(ctx.getBroadcastState(PUBLISHED_SEGMENTS));
-        long time = event.getTimestamp();
-        long watermark = ctx.timerService().currentWatermark();
-        if (time > asOf) {
-            // Event time never gets there: no window may see it, but the profile does.
+        if (instruction.getTransfer() != null) {
+            receive(instruction.getTransfer(), segments, ctx, out);
+            return;
+        }
+        List<String> waits = awaited.value();
+        if (!instruction.getExpect().isEmpty()) {
+            waits = waits == null ? new ArrayList<>() : new ArrayList<>(waits);
+            waits.addAll(instruction.getExpect());
+            awaited.update(waits);
+        }
+        if (!instruction.getEvicted().isEmpty()) {
             ProfileState current = current(ctx.getCurrentKey());
-            if (merger.apply(current, event)) {
+            if (ProfileMerger.removeIdentities(current, instruction.getEvicted())
+                    && waits == null) {
                 emit(current, NO_TRANSITIONS, out);
             }
             profile.update(current);
+        }
+        ExperienceEvent event = instruction.getEvent();
+        long time = event.getTimestamp();
+        long watermark = ctx.timerService().currentWatermark();
+        if (waits != null) {
+            // A merge is under way: nothing is applied until the absorbed state is here.
+            hold(event, ctx.timerService());
+            return;
+        }
+        if (time > asOf) {
+            applyAfterAsOf(ctx.getCurrentKey(), event, out);
             return;
         }
         if (!segments.plan().isEmpty() && time > watermark) {
             // Held until the watermark passes it (at most the allowed lateness): the price of
             // exact transitions. Without segments nothing depends on order, so nothing waits.
-            List<ExperienceEvent> atTime = pending.get(time);
-            if (atTime == null) {
-                atTime = new ArrayList<>(1);
-                ctx.timerService().registerEventTimeTimer(time);
-            }
-            atTime.add(event);
-            pending.put(time, atTime);
+            hold(event, ctx.timerService());
             return;
         }
         ProfileState current = current(ctx.getCurrentKey());
@@ -151,6 +206,150 @@ public final class ProfileBuilder
         schedule(current, segments, ctx.timerService());
         profile.update(current);
     }
+
+    /** Event time never gets past as-of: no window may see the event, but the profile does. */
+    private void applyAfterAsOf(String key, ExperienceEvent event, Collector<ProfileOutput> out)
+            throws Exception {
+        ProfileState current = current(key);
+        if (merger.apply(current, event)) {
+            emit(current, NO_TRANSITIONS, out);
+        }
+        profile.update(current);
+    }
+
+    /** Keeps an event until its timestamp's timer (and any merge under way) lets it through. */
+    private void hold(ExperienceEvent event, TimerService timers) throws Exception {
+        long time = event.getTimestamp();
+        List<ExperienceEvent> atTime = pending.get(time);
+        if (atTime == null) {
+            atTime = new ArrayList<>(1);
+            timers.registerEventTimeTimer(time);
+        }
+        atTime.add(event);
+        pending.put(time, atTime);
+    }
+
+    /**
+     * The profile leaves: absorbed by a merge (its state and held events go to the survivor) or
+     * erased. Either way its state and timers go, and a profile downstream has seen gets a
+     * tombstone.
+     */
+    private void leave(
+            ReadOnlyContext ctx,
+            Collector<ProfileOutput> out,
+            TombstoneReason reason,
+            String survivor,
+            long at)
+            throws Exception {
+        String key = ctx.getCurrentKey();
+        ProfileState state = profile.value();
+        List<ExperienceEvent> held = new ArrayList<>();
+        List<Long> times = new ArrayList<>();
+        for (Map.Entry<Long, List<ExperienceEvent>> entry : pending.entries()) {
+            times.add(entry.getKey());
+            held.addAll(entry.getValue());
+        }
+        for (long time : times) {
+            ctx.timerService().deleteEventTimeTimer(time);
+        }
+        if (state != null && state.getBoundaryTimer() != NO_TIMER) {
+            ctx.timerService().deleteEventTimeTimer(state.getBoundaryTimer());
+        }
+        if (reason == TombstoneReason.merged) {
+            held.sort(EVENT_ORDER);
+            ctx.output(
+                    TRANSFERS,
+                    new ProfileTransfer(
+                            key, state != null ? state : ProfileMerger.newProfile(key), held));
+        }
+        if (state != null && state.getVersion() > 0) {
+            out.collect(new ProfileOutput(key, null, new Tombstone(reason, survivor, at)));
+        }
+        profile.clear();
+        pending.clear();
+        awaited.clear();
+    }
+
+    /**
+     * The state of a profile absorbed into this one has arrived: merge it; once the last awaited
+     * one is here, decide every segment on the merged profile and apply the events held meanwhile.
+     */
+    private void receive(
+            ProfileTransfer transfer,
+            SegmentEvaluator segments,
+            ReadOnlyContext ctx,
+            Collector<ProfileOutput> out)
+            throws Exception {
+        ProfileState current = current(ctx.getCurrentKey());
+        merger.absorb(current, transfer.getState());
+        segments.absorbWindows(current, transfer.getState());
+        for (ExperienceEvent event : transfer.getPendingEvents()) {
+            hold(event, ctx.timerService());
+        }
+        List<String> waits = awaited.value();
+        if (waits != null) {
+            waits = new ArrayList<>(waits);
+            waits.remove(transfer.getAbsorbedId());
+        }
+        if (waits != null && !waits.isEmpty()) {
+            awaited.update(waits);
+            profile.update(current);
+            return;
+        }
+        awaited.clear();
+        mergesCompleted.inc();
+        long watermark = ctx.timerService().currentWatermark();
+        SegmentEvaluator.Transitions result =
+                current.getSegmentClock() == Long.MIN_VALUE
+                        ? NO_TRANSITIONS
+                        : segments.evaluate(current, current.getSegmentClock(), watermark, true);
+        emit(current, result, out);
+        release(current, segments, watermark, ctx, out);
+        schedule(current, segments, ctx.timerService());
+        profile.update(current);
+    }
+
+    /**
+     * Applies the held events that may go now: all of them without segments, else those the
+     * watermark has passed, in (timestamp, eventId) order, and the boundaries due up to the
+     * watermark. The timers of released events find nothing when they fire.
+     */
+    private void release(
+            ProfileState current,
+            SegmentEvaluator segments,
+            long watermark,
+            ReadOnlyContext ctx,
+            Collector<ProfileOutput> out)
+            throws Exception {
+        List<Long> times = new ArrayList<>();
+        for (Long time : pending.keys()) {
+            if (segments.plan().isEmpty() || time <= watermark || time > asOf) {
+                times.add(time);
+            }
+        }
+        times.sort(null);
+        for (long time : times) {
+            List<ExperienceEvent> due = pending.get(time);
+            pending.remove(time);
+            due.sort(EVENT_ORDER);
+            for (ExperienceEvent event : due) {
+                if (time > asOf) {
+                    if (merger.apply(current, event)) {
+                        emit(current, NO_TRANSITIONS, out);
+                    }
+                } else {
+                    apply(current, event, segments, watermark, out);
+                }
+            }
+        }
+        if (!segments.plan().isEmpty()) {
+            catchUp(current, segments, boundary -> boundary <= watermark, watermark, out);
+        }
+    }
+
+    private static final Comparator<ExperienceEvent> EVENT_ORDER =
+            Comparator.comparingLong(ExperienceEvent::getTimestamp)
+                    .thenComparing(ExperienceEvent::getEventId);
 
     private ProfileState current(String key) throws Exception {
         ProfileState current = profile.value();
@@ -163,7 +362,7 @@ public final class ProfileBuilder
             ExperienceEvent event,
             SegmentEvaluator segments,
             long watermark,
-            Collector<ProfileUpdate> out) {
+            Collector<ProfileOutput> out) {
         long time = event.getTimestamp();
         // Exits due before this event are reported at their own instants, first.
         catchUp(current, segments, boundary -> boundary < time, watermark, out);
@@ -176,8 +375,17 @@ public final class ProfileBuilder
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ProfileUpdate> out)
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ProfileOutput> out)
             throws Exception {
+        if (awaited.value() != null) {
+            // A merge is under way: what is due now is applied when the absorbed state arrives.
+            ProfileState current = profile.value();
+            if (current != null && current.getBoundaryTimer() == timestamp) {
+                current.setBoundaryTimer(NO_TIMER);
+                profile.update(current);
+            }
+            return;
+        }
         SegmentEvaluator segments = evaluator(ctx.getBroadcastState(PUBLISHED_SEGMENTS));
         long watermark = ctx.timerService().currentWatermark();
         List<ExperienceEvent> due = pending.get(timestamp);
@@ -185,7 +393,7 @@ public final class ProfileBuilder
         if (due != null) {
             pending.remove(timestamp);
             current = current != null ? current : ProfileMerger.newProfile(ctx.getCurrentKey());
-            due.sort(Comparator.comparing(ExperienceEvent::getEventId));
+            due.sort(EVENT_ORDER);
             for (ExperienceEvent event : due) {
                 apply(current, event, segments, watermark, out);
             }
@@ -202,7 +410,7 @@ public final class ProfileBuilder
 
     @Override
     public void processBroadcastElement(
-            SegmentDefinitionChange change, Context ctx, Collector<ProfileUpdate> out)
+            SegmentDefinitionChange change, Context ctx, Collector<ProfileOutput> out)
             throws Exception {
         BroadcastState<String, String> published = ctx.getBroadcastState(PUBLISHED_SEGMENTS);
         String text = change.getDefinition() == null ? "" : change.getDefinition();
@@ -257,7 +465,7 @@ public final class ProfileBuilder
             SegmentEvaluator segments,
             LongPredicate due,
             long watermark,
-            Collector<ProfileUpdate> out) {
+            Collector<ProfileOutput> out) {
         long boundary;
         while ((boundary = segments.nextBoundary(current)) != SegmentEvaluator.NEVER
                 && due.test(boundary)) {
@@ -292,8 +500,10 @@ public final class ProfileBuilder
     private void emit(
             ProfileState current,
             SegmentEvaluator.Transitions result,
-            Collector<ProfileUpdate> out) {
-        out.collect(merger.nextUpdate(current, result));
+            Collector<ProfileOutput> out) {
+        out.collect(
+                new ProfileOutput(
+                        current.getProfileId(), merger.nextUpdate(current, result), null));
         updates.inc();
         transitions.inc(result.changes().size());
     }

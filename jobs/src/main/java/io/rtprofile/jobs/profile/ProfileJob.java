@@ -6,6 +6,7 @@ import io.rtprofile.jobs.config.ProfileJobSettings;
 import io.rtprofile.jobs.config.RtProfileOptions;
 import io.rtprofile.jobs.ingest.EventTimestamps;
 import io.rtprofile.jobs.kafka.KafkaIO;
+import io.rtprofile.jobs.kafka.KafkaTransferLoop;
 import io.rtprofile.jobs.kafka.SegmentDefinitionsTopic;
 import io.rtprofile.jobs.segments.definition.SegmentDefinitionException;
 import io.rtprofile.jobs.segments.definition.SegmentDefinitions;
@@ -14,6 +15,7 @@ import io.rtprofile.schema.internal.SegmentDefinitionChange;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.IllegalConfigurationException;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -79,16 +81,27 @@ public final class ProfileJob {
                                         "events")
                                 .uid(Uids.EVENTS_SOURCE),
                         definitionChanges,
+                        new KafkaTransferLoop(config),
                         settings,
-                        initialSegments);
+                        initialSegments,
+                        Long.MAX_VALUE);
+        sinkOutputs(outputs, config);
+    }
+
+    /** The job's exactly-once sinks: profile updates, rejections, refused identity links. */
+    public static void sinkOutputs(ProfileWorkflow.Outputs outputs, ReadableConfig config) {
         outputs.updates()
-                .sinkTo(KafkaIO.profileUpdatesSink(config))
+                .sinkTo(KafkaIO.profileOutputSink(config))
                 .uid(Uids.PROFILE_UPDATES_SINK)
                 .name("profile-updates");
         outputs.rejected()
                 .sinkTo(KafkaIO.rejectedSink(config))
                 .uid(Uids.REJECTED_SINK)
                 .name("events-rejected");
+        outputs.refusedLinks()
+                .sinkTo(KafkaIO.linkRefusalsSink(config))
+                .uid(Uids.IDENTITY_CONFLICTS_SINK)
+                .name("identity-conflicts");
     }
 
     /**

@@ -45,10 +45,23 @@ public final class ProfileKeys {
      * namespace and id. Deterministic, so a replay of the same input yields the same ids.
      */
     public static String profileIdFor(Identity identity) {
+        return profileIdFor(identity, 0);
+    }
+
+    /**
+     * The id for the {@code attempt}-th profile founded by an identity: attempt 0 is {@link
+     * #profileIdFor(Identity)}; later ones are taken when an identity founds a profile again while
+     * its first one still exists (it left it by the identity limit).
+     */
+    public static String profileIdFor(Identity identity, int attempt) {
         MessageDigest sha = SHA_256.get();
         sha.update(identity.getNamespace().getBytes(StandardCharsets.UTF_8));
         sha.update((byte) 0);
         sha.update(identity.getId().getBytes(StandardCharsets.UTF_8));
+        if (attempt > 0) {
+            sha.update((byte) 0);
+            sha.update(Integer.toString(attempt).getBytes(StandardCharsets.UTF_8));
+        }
         byte[] digest = sha.digest(); // digest() also resets it for the next call
         return "p-" + HexFormat.of().formatHex(digest, 0, 16);
     }

@@ -90,6 +90,66 @@ public final class ProfileMerger implements Serializable {
         return changed;
     }
 
+    /**
+     * Merges an absorbed profile into the survivor in place (docs/identity.md): identities join
+     * with the earliest first and latest last sighting; each attribute keeps the winner over both
+     * by the merge policy, exactly as if every event had come to one profile; the segment clock is
+     * the later of the two. Window aggregates are merged by the segment evaluator; memberships are
+     * decided again on the merged profile, so the absorbed profile's are not carried over.
+     */
+    public void absorb(ProfileState survivor, ProfileState absorbed) {
+        for (IdentityState identity : absorbed.getIdentities()) {
+            IdentityState known = find(survivor, identity.getNamespace(), identity.getId());
+            if (known == null) {
+                survivor.getIdentities()
+                        .add(
+                                new IdentityState(
+                                        identity.getNamespace(),
+                                        identity.getId(),
+                                        identity.getFirstSeen(),
+                                        identity.getLastSeen()));
+            } else {
+                known.setFirstSeen(Math.min(known.getFirstSeen(), identity.getFirstSeen()));
+                known.setLastSeen(Math.max(known.getLastSeen(), identity.getLastSeen()));
+            }
+        }
+        Map<String, AttributeState> current = survivor.getAttributes();
+        for (Map.Entry<String, AttributeState> attribute : absorbed.getAttributes().entrySet()) {
+            AttributeState incumbent = current.get(attribute.getKey());
+            if (incumbent == null || attributes.beats(attribute.getValue(), incumbent)) {
+                current.put(attribute.getKey(), attribute.getValue());
+            }
+        }
+        survivor.setSegmentClock(Math.max(survivor.getSegmentClock(), absorbed.getSegmentClock()));
+        survivor.setUpdatedAt(visibleUpdatedAt(survivor));
+    }
+
+    /**
+     * Removes identities that left the profile (the identity limit).
+     *
+     * @return whether any was there
+     */
+    public static boolean removeIdentities(ProfileState profile, List<Identity> leaving) {
+        boolean removed = false;
+        for (Identity identity : leaving) {
+            IdentityState known = find(profile, identity.getNamespace(), identity.getId());
+            if (known != null) {
+                profile.getIdentities().remove(known);
+                removed = true;
+            }
+        }
+        return removed;
+    }
+
+    private static IdentityState find(ProfileState profile, String namespace, String id) {
+        for (IdentityState known : profile.getIdentities()) {
+            if (known.getNamespace().equals(namespace) && known.getId().equals(id)) {
+                return known;
+            }
+        }
+        return null;
+    }
+
     private static boolean addIdentity(ProfileState profile, Identity identity, long time) {
         for (IdentityState known : profile.getIdentities()) {
             if (known.getNamespace().equals(identity.getNamespace())

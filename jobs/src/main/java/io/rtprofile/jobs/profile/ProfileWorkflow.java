@@ -3,62 +3,67 @@ package io.rtprofile.jobs.profile;
 import io.rtprofile.jobs.Uids;
 import io.rtprofile.jobs.config.ProfileJobSettings;
 import io.rtprofile.jobs.dedup.EventDeduplicator;
+import io.rtprofile.jobs.identity.IdentityResolver;
+import io.rtprofile.jobs.identity.IdentityResolverOperator;
+import io.rtprofile.jobs.identity.TransferLoop;
 import io.rtprofile.jobs.ingest.RejectionRouter;
 import io.rtprofile.jobs.segments.evaluation.SegmentCatalog;
 import io.rtprofile.schema.ExperienceEvent;
-import io.rtprofile.schema.ProfileUpdate;
+import io.rtprofile.schema.LinkRefusal;
 import io.rtprofile.schema.RejectedEvent;
 import io.rtprofile.schema.internal.IngestedRecord;
+import io.rtprofile.schema.internal.ProfileInstruction;
+import io.rtprofile.schema.internal.ProfileOutput;
+import io.rtprofile.schema.internal.ProfileTransfer;
 import io.rtprofile.schema.internal.SegmentDefinitionChange;
 
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-
-import java.util.List;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The profile job's topology, apart from its I/O: the Kafka entry point ({@link ProfileJob}), the
  * file entry point ({@code rtprofile run}) and the tests all build it here from a stream of
  * ingested records, and attach their own sinks to what it returns.
+ *
+ * <pre>
+ * ingested -> route rejections -> keyBy(eventId) deduplicate
+ *          -> keyBy(graph) resolve identities (parallelism 1) <- transfers (feedback edge)
+ *          -> keyBy(profileId) build profiles (+ segment definitions, broadcast)
+ *          -> updates and tombstones; transfers -> feedback edge
+ * </pre>
  */
 public final class ProfileWorkflow {
     private ProfileWorkflow() {}
 
-    /** The job's two outputs. */
-    public record Outputs(DataStream<ProfileUpdate> updates, DataStream<RejectedEvent> rejected) {}
+    /** The job's outputs. */
+    public record Outputs(
+            DataStream<ProfileOutput> updates,
+            DataStream<RejectedEvent> rejected,
+            DataStream<LinkRefusal> refusedLinks) {}
 
     /**
      * @param definitionChanges records of the {@code segment-definitions} topic (or nothing, for a
      *     bounded run); broadcast to every profile task
+     * @param transferLoop the feedback edge of identity merges
      * @param initialSegments the definitions in force from the start
+     * @param asOf where a bounded run stops event time (events after it update attributes, but no
+     *     window sees them); {@code Long.MAX_VALUE} for the job
      */
     public static Outputs defineWorkflow(
             DataStream<IngestedRecord> ingested,
             DataStream<SegmentDefinitionChange> definitionChanges,
-            ProfileJobSettings settings,
-            SegmentCatalog initialSegments) {
-        return defineWorkflow(
-                ingested, definitionChanges, settings, initialSegments, Long.MAX_VALUE);
-    }
-
-    /**
-     * As above, for a bounded run whose event time stops at {@code asOf} (events after it update
-     * attributes, but no window sees them).
-     */
-    public static Outputs defineWorkflow(
-            DataStream<IngestedRecord> ingested,
-            DataStream<SegmentDefinitionChange> definitionChanges,
+            TransferLoop transferLoop,
             ProfileJobSettings settings,
             SegmentCatalog initialSegments,
             long asOf) {
+        StreamExecutionEnvironment env = ingested.getExecutionEnvironment();
         SingleOutputStreamOperator<ExperienceEvent> events =
                 ingested.process(new RejectionRouter())
                         .uid(Uids.REJECTION_ROUTER)
                         .name("Route rejections");
-        DataStream<RejectedEvent> rejected = events.getSideOutput(RejectionRouter.REJECTED);
 
         DataStream<ExperienceEvent> unique =
                 events.keyBy(ExperienceEvent::getEventId, Types.STRING)
@@ -66,29 +71,39 @@ public final class ProfileWorkflow {
                         .uid(Uids.DEDUPLICATOR)
                         .name("Deduplicate by eventId");
 
-        DataStream<ProfileUpdate> updates =
-                unique.keyBy(new ProfileKeySelector(settings.namespaces()), Types.STRING)
+        DataStream<ProfileTransfer> transfersIn = transferLoop.transfersIn(env);
+        SingleOutputStreamOperator<ProfileInstruction> instructions =
+                unique.connect(transfersIn)
+                        .keyBy(
+                                e -> IdentityResolver.GRAPH,
+                                t -> IdentityResolver.GRAPH,
+                                Types.STRING)
+                        .transform(
+                                "Resolve identities",
+                                new AvroTypeInfo<>(ProfileInstruction.class),
+                                new IdentityResolverOperator(
+                                        new IdentityResolver(settings, transferLoop.closer())))
+                        .uid(Uids.IDENTITY_RESOLVER)
+                        // One writer of the graph: see IdentityResolver and docs/identity.md.
+                        .setParallelism(1)
+                        .setMaxParallelism(1);
+
+        SingleOutputStreamOperator<ProfileOutput> updates =
+                instructions
+                        .keyBy(ProfileInstruction::getProfileId, Types.STRING)
                         .connect(definitionChanges.broadcast(ProfileBuilder.PUBLISHED_SEGMENTS))
                         .process(
                                 new ProfileBuilder(settings, initialSegments, asOf),
-                                new AvroTypeInfo<>(ProfileUpdate.class))
+                                new AvroTypeInfo<>(ProfileOutput.class))
                         .uid(Uids.PROFILE_BUILDER)
                         .name("Build profiles");
-        return new Outputs(updates, rejected);
-    }
+        transferLoop.transfersOut(updates.getSideOutput(ProfileBuilder.TRANSFERS));
+        transferLoop.loopEnd(instructions.getSideOutput(IdentityResolver.LOOP_END));
 
-    /** Keys an event by the profile it belongs to. */
-    static final class ProfileKeySelector implements KeySelector<ExperienceEvent, String> {
-        private static final long serialVersionUID = 1L;
-        private final List<String> namespaces;
-
-        ProfileKeySelector(List<String> namespaces) {
-            this.namespaces = List.copyOf(namespaces);
-        }
-
-        @Override
-        public String getKey(ExperienceEvent event) {
-            return ProfileKeys.profileIdFor(ProfileKeys.routingIdentity(event, namespaces));
-        }
+        DataStream<RejectedEvent> rejected =
+                events.getSideOutput(RejectionRouter.REJECTED)
+                        .union(instructions.getSideOutput(IdentityResolver.SUPPRESSED));
+        return new Outputs(
+                updates, rejected, instructions.getSideOutput(IdentityResolver.REFUSED_LINKS));
     }
 }

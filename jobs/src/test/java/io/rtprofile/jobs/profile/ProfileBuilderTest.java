@@ -2,16 +2,12 @@ package io.rtprofile.jobs.profile;
 
 import io.rtprofile.jobs.config.ProfileJobSettings;
 import io.rtprofile.jobs.segments.evaluation.SegmentCatalog;
-import io.rtprofile.jobs.testing.KeyedStateEntries;
+import io.rtprofile.jobs.testing.ProfileBuilderHarness;
 import io.rtprofile.schema.ExperienceEvent;
 import io.rtprofile.schema.ProfileUpdate;
-import io.rtprofile.schema.internal.SegmentDefinitionChange;
 
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,9 +27,7 @@ class ProfileBuilderTest {
     private static final String ANN = ProfileKeys.profileIdFor(id("crm", "C-1"));
     private static final String BOB = ProfileKeys.profileIdFor(id("email", "bob@example.org"));
 
-    private KeyedBroadcastOperatorTestHarness<
-                    String, ExperienceEvent, SegmentDefinitionChange, ProfileUpdate>
-            harness;
+    private ProfileBuilderHarness harness;
 
     @BeforeEach
     void open() throws Exception {
@@ -86,7 +80,7 @@ class ProfileBuilderTest {
         assertThat(last.getAttributes())
                 .containsEntry("country", "DE")
                 .containsEntry("tier", "gold");
-        assertThat(KeyedStateEntries.count(harness)).isEqualTo(1);
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
     }
@@ -106,7 +100,7 @@ class ProfileBuilderTest {
         assertThat(harness.extractOutputValues())
                 .extracting(u -> u.getProfileId() + "@" + u.getVersion())
                 .containsExactly(ANN + "@1", BOB + "@1", BOB + "@2", ANN + "@2");
-        assertThat(KeyedStateEntries.count(harness)).isEqualTo(2);
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
     }
 
     @Test
@@ -134,7 +128,7 @@ class ProfileBuilderTest {
         harness = newHarness();
         harness.initializeState(snapshot);
         harness.open();
-        assertThat(KeyedStateEntries.count(harness)).isEqualTo(2);
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
         // A no-op after restore still emits nothing: the restored state knows the profile.
         process(event("e-2").at(T0 + 1).identity("crm", "C-1").attribute("tier", "gold").build());
         process(event("e-4").at(T0 + 2).identity("crm", "C-1").attribute("country", "DE").build());
@@ -159,17 +153,8 @@ class ProfileBuilderTest {
         harness.processElement(new StreamRecord<>(event, event.getTimestamp()));
     }
 
-    private static KeyedBroadcastOperatorTestHarness<
-                    String, ExperienceEvent, SegmentDefinitionChange, ProfileUpdate>
-            newHarness() throws Exception {
-        return new KeyedBroadcastOperatorTestHarness<>(
-                new CoBroadcastWithKeyedOperator<>(
-                        new ProfileBuilder(SETTINGS, SegmentCatalog.empty()),
-                        List.of(ProfileBuilder.PUBLISHED_SEGMENTS)),
-                new ProfileWorkflow.ProfileKeySelector(SETTINGS.namespaces()),
-                Types.STRING,
-                1,
-                1,
-                0);
+    private static ProfileBuilderHarness newHarness() throws Exception {
+        return new ProfileBuilderHarness(
+                new ProfileBuilder(SETTINGS, SegmentCatalog.empty()), SETTINGS.namespaces());
     }
 }

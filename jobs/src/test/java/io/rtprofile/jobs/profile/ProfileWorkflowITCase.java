@@ -7,6 +7,7 @@ import io.rtprofile.jobs.testing.TestEvents;
 import io.rtprofile.jobs.time.AsOfWatermarkCap;
 import io.rtprofile.schema.ProfileUpdate;
 import io.rtprofile.schema.RejectedEvent;
+import io.rtprofile.schema.internal.ProfileOutput;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -115,7 +116,7 @@ class ProfileWorkflowITCase {
                         BoundedProfileRun.runConfiguration(new Configuration()));
         env.setParallelism(2);
         Run run = new Run();
-        ConcurrentLinkedQueue<ProfileUpdate> updates = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<ProfileOutput> outputs = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<RejectedEvent> rejected = new ConcurrentLinkedQueue<>();
         BoundedProfileRun.run(
                 env,
@@ -123,9 +124,10 @@ class ProfileWorkflowITCase {
                 ProfileJobSettings.defaults(),
                 SegmentCatalog.empty(),
                 AsOfWatermarkCap.LARGEST_EVENT_TIME,
-                updates::add,
+                outputs::add,
                 rejected::add);
-        run.updates.addAll(updates);
+        run.outputs.addAll(outputs);
+        run.updates.addAll(FinalProfiles.updates(outputs));
         run.rejected.addAll(rejected);
         return run;
     }
@@ -137,11 +139,12 @@ class ProfileWorkflowITCase {
     }
 
     private static final class Run {
+        final List<ProfileOutput> outputs = new ArrayList<>();
         final List<ProfileUpdate> updates = new ArrayList<>();
         final List<RejectedEvent> rejected = new ArrayList<>();
 
         Map<String, ProfileUpdate> finalProfiles() {
-            return FinalProfiles.of(updates);
+            return FinalProfiles.live(outputs);
         }
     }
 }

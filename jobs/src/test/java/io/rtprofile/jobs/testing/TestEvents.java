@@ -17,6 +17,15 @@ public final class TestEvents {
      * exercised.
      */
     public static List<String> random(Random random, int count, int customers) {
+        return random(random, count, customers, false);
+    }
+
+    /**
+     * As {@link #random(Random, int, int)}; with {@code anonymous}, half the events carry only the
+     * customer's device, so each device founds a profile of its own until an event carrying it with
+     * the email links them: identity merges, in every order.
+     */
+    public static List<String> random(Random random, int count, int customers, boolean anonymous) {
         String[] sources = {"web", "crm", "pos", "app", "partner"};
         String[] tiers = {"bronze", "silver", "gold"};
         List<String> events = new ArrayList<>();
@@ -24,18 +33,17 @@ public final class TestEvents {
             int customer = random.nextInt(customers);
             long timestamp = 1_700_000_000_000L + random.nextInt(500) * 1000L;
             StringBuilder identities = new StringBuilder();
-            identities.append(
-                    String.format(
-                            Locale.ROOT,
-                            "{\"namespace\":\"email\",\"id\":\" C%d@Example.com\"}",
-                            customer));
-            if (random.nextBoolean()) {
+            if (anonymous && random.nextBoolean()) {
+                identities.append(device(customer, random));
+            } else {
                 identities.append(
                         String.format(
                                 Locale.ROOT,
-                                ",{\"namespace\":\"ecid\",\"id\":\"dev-%d-%d\"}",
-                                customer,
-                                random.nextInt(3)));
+                                "{\"namespace\":\"email\",\"id\":\" C%d@Example.com\"}",
+                                customer));
+                if (random.nextBoolean()) {
+                    identities.append(',').append(device(customer, random));
+                }
             }
             Map<String, String> attributes = new HashMap<>();
             if (random.nextInt(3) == 0) {
@@ -74,5 +82,13 @@ public final class TestEvents {
                             random.nextInt(100)));
         }
         return events;
+    }
+
+    private static String device(int customer, Random random) {
+        return String.format(
+                Locale.ROOT,
+                "{\"namespace\":\"ecid\",\"id\":\"dev-%d-%d\"}",
+                customer,
+                random.nextInt(3));
     }
 }

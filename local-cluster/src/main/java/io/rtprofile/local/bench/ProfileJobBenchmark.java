@@ -4,6 +4,7 @@ import io.rtprofile.generator.EventGenerator;
 import io.rtprofile.generator.GeneratorConfig;
 import io.rtprofile.jobs.config.JobConfiguration;
 import io.rtprofile.jobs.config.RtProfileOptions;
+import io.rtprofile.jobs.kafka.ProfileTransfersTopic;
 import io.rtprofile.jobs.profile.ProfileJob;
 import io.rtprofile.local.kafka.EmbeddedKafka;
 import io.rtprofile.schema.ProfileUpdate;
@@ -142,6 +143,7 @@ public final class ProfileJobBenchmark {
                 2,
                 profileJob ? Map.of("cleanup.policy", "compact") : Map.of());
         kafka.createTopic("bench-rejected-" + suffix, 1, Map.of());
+        createIdentityTopics(kafka, suffix);
         Configuration config = jobConfig(kafka, "bench-events", suffix);
         config.set(RtProfileOptions.STOP_AT_LATEST, true);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
@@ -161,6 +163,7 @@ public final class ProfileJobBenchmark {
         kafka.createTopic("latency-events", 2, Map.of());
         kafka.createTopic("latency-out", 2, Map.of("cleanup.policy", "compact"));
         kafka.createTopic("latency-rejected", 1, Map.of());
+        createIdentityTopics(kafka, "latency");
         Configuration config = jobConfig(kafka, "latency-events", "latency");
         config.set(RtProfileOptions.PROFILE_UPDATES_TOPIC, "latency-out");
         config.set(RtProfileOptions.REJECTED_TOPIC, "latency-rejected");
@@ -197,12 +200,24 @@ public final class ProfileJobBenchmark {
         out.printf("| max | %d |%n", sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1));
     }
 
+    /**
+     * The identity graph's topics of one run: the merge feedback edge (delete policy, 30 days'
+     * retention that outlasts any outage, since a transfer is read once, when the job resumes; see
+     * ProfileTransfersTopic.topicConfig()) and the refused links.
+     */
+    private static void createIdentityTopics(EmbeddedKafka kafka, String suffix) {
+        kafka.createTopic("bench-transfers-" + suffix, 2, ProfileTransfersTopic.topicConfig());
+        kafka.createTopic("bench-conflicts-" + suffix, 1, Map.of());
+    }
+
     private Configuration jobConfig(EmbeddedKafka kafka, String eventsTopic, String suffix) {
         Configuration config = new Configuration();
         config.set(RtProfileOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         config.set(RtProfileOptions.EVENTS_TOPIC, eventsTopic);
         config.set(RtProfileOptions.PROFILE_UPDATES_TOPIC, "bench-out-" + suffix);
         config.set(RtProfileOptions.REJECTED_TOPIC, "bench-rejected-" + suffix);
+        config.set(RtProfileOptions.PROFILE_TRANSFERS_TOPIC, "bench-transfers-" + suffix);
+        config.set(RtProfileOptions.IDENTITY_CONFLICTS_TOPIC, "bench-conflicts-" + suffix);
         config.set(RtProfileOptions.STARTING_OFFSETS, RtProfileOptions.StartingOffsets.EARLIEST);
         config.set(RtProfileOptions.CONSUMER_GROUP, "bench-" + suffix);
         config.set(RtProfileOptions.TRANSACTIONAL_ID_PREFIX, "bench-" + suffix);
@@ -274,6 +289,9 @@ public final class ProfileJobBenchmark {
                 for (ConsumerRecord<byte[], byte[]> record :
                         consumer.poll(Duration.ofMillis(100))) {
                     long now = System.currentTimeMillis();
+                    if (record.value() == null) {
+                        continue; // a tombstone: a profile merged away or erased, no update
+                    }
                     try {
                         ProfileUpdate update =
                                 ProfileUpdate.fromByteBuffer(ByteBuffer.wrap(record.value()));

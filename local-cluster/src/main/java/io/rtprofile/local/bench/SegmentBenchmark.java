@@ -4,6 +4,7 @@ import io.rtprofile.generator.EventGenerator;
 import io.rtprofile.generator.GeneratorConfig;
 import io.rtprofile.jobs.Uids;
 import io.rtprofile.jobs.config.ProfileJobSettings;
+import io.rtprofile.jobs.identity.LoopbackTransferLoop;
 import io.rtprofile.jobs.ingest.EventTimestamps;
 import io.rtprofile.jobs.profile.BoundedProfileRun;
 import io.rtprofile.jobs.profile.ProfileWorkflow;
@@ -12,9 +13,9 @@ import io.rtprofile.jobs.segments.definition.SegmentDefinitions;
 import io.rtprofile.jobs.segments.evaluation.SegmentCatalog;
 import io.rtprofile.jobs.segments.evaluation.SegmentPlan;
 import io.rtprofile.jobs.time.AsOfWatermarkCap;
-import io.rtprofile.schema.ProfileUpdate;
 import io.rtprofile.schema.RejectedEvent;
 import io.rtprofile.schema.internal.IngestedRecord;
+import io.rtprofile.schema.internal.ProfileOutput;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.functions.MapFunction;
@@ -210,7 +211,7 @@ public final class SegmentBenchmark {
         ProfileWorkflow.Outputs outputs =
                 BoundedProfileRun.define(
                         env, file, jobSettings, catalog, AsOfWatermarkCap.LARGEST_EVENT_TIME);
-        outputs.updates().sinkTo(new DiscardingSink<ProfileUpdate>()).name("updates");
+        outputs.updates().sinkTo(new DiscardingSink<ProfileOutput>()).name("updates");
         outputs.rejected().sinkTo(new DiscardingSink<RejectedEvent>()).name("rejected");
         return timed(env, "segment-bench engine");
     }
@@ -248,8 +249,13 @@ public final class SegmentBenchmark {
                         .setParallelism(1);
         ProfileWorkflow.Outputs outputs =
                 ProfileWorkflow.defineWorkflow(
-                        ingested, BoundedProfileRun.noDefinitionChanges(env), jobSettings, catalog);
-        outputs.updates().sinkTo(new DiscardingSink<ProfileUpdate>()).name("updates");
+                        ingested,
+                        BoundedProfileRun.noDefinitionChanges(env),
+                        LoopbackTransferLoop.create(),
+                        jobSettings,
+                        catalog,
+                        Long.MAX_VALUE);
+        outputs.updates().sinkTo(new DiscardingSink<ProfileOutput>()).name("updates");
         outputs.rejected().sinkTo(new DiscardingSink<RejectedEvent>()).name("rejected");
         CheckpointMetadata metadata = savepointOnceIn(env, events, dir.resolve("sp-engine"));
         OperatorID profileOperator =

@@ -5,6 +5,7 @@ import io.rtprofile.generator.GeneratedEvent;
 import io.rtprofile.generator.GeneratorConfig;
 import io.rtprofile.jobs.config.JobConfiguration;
 import io.rtprofile.jobs.config.RtProfileOptions;
+import io.rtprofile.jobs.kafka.ProfileTransfersTopic;
 import io.rtprofile.jobs.profile.ProfileJob;
 import io.rtprofile.jobs.segments.definition.SegmentDefinition;
 import io.rtprofile.local.kafka.EmbeddedKafka;
@@ -72,7 +73,12 @@ public final class Demo implements AutoCloseable {
                     "events", Map.of(),
                     "events-rejected", Map.of(),
                     "profile-updates", Map.of("cleanup.policy", "compact"),
-                    "segment-definitions", Map.of("cleanup.policy", "compact"));
+                    "segment-definitions", Map.of("cleanup.policy", "compact"),
+                    // Internal, the merge feedback edge: delete policy, retention of 30 days that
+                    // outlasts any outage (a transfer is read once, when the job resumes),
+                    // room for large states (ProfileTransfersTopic.topicConfig()).
+                    "profile-transfers", ProfileTransfersTopic.topicConfig(),
+                    "identity-conflicts", Map.of());
 
     private final Settings settings;
     private final PrintStream out;
@@ -247,8 +253,10 @@ public final class Demo implements AutoCloseable {
             while (running.get()) {
                 for (ConsumerRecord<byte[], byte[]> record :
                         consumer.poll(Duration.ofMillis(250))) {
-                    updates.incrementAndGet();
-                    printer.print(record.value());
+                    if (record.value() != null) {
+                        updates.incrementAndGet();
+                    }
+                    printer.print(record.key(), record.value(), record.headers());
                 }
             }
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.rtprofile.local.kafka;
 
+import io.rtprofile.jobs.kafka.ProfileOutputSerializer;
 import io.rtprofile.schema.json.RecordJson;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
@@ -11,6 +12,8 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.nio.charset.StandardCharsets;
@@ -35,10 +38,13 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>by default the value alone, as JSON: {@link RecordJson#toJson(byte[])} decodes Avro
  *       single-object encoded values and passes JSON text through;
- *   <li>a tombstone (null value) as {@code {"tombstone":<key>}};
+ *   <li>a tombstone (null value) as {@code {"key":<key>,"tombstone":true}}, with the job's
+ *       tombstone headers when present: {@code "reason"} ({@code merged} or {@code erased}, from
+ *       {@code rtprofile-tombstone}) and {@code "survivorId"} (from {@code rtprofile-survivor}); so
+ *       also with {@code printKey};
  *   <li>a value that cannot be decoded (Avro of an unknown schema) as {@code
  *       {"undecodable":<reason>,"base64":<value>}}, so that one record does not end the read;
- *   <li>with {@code printKey}, {@code {"key":<key>,"value":<value or null>}}.
+ *   <li>with {@code printKey}, {@code {"key":<key>,"value":<value>}}.
  * </ul>
  *
  * Keys are read as UTF-8 strings and written as JSON strings (or {@code null}).
@@ -124,7 +130,12 @@ public final class JsonLinesConsumer implements AutoCloseable {
                 }
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
                 for (ConsumerRecord<byte[], byte[]> record : records) {
-                    out.accept(render(record.key(), record.value(), settings.printKey));
+                    out.accept(
+                            render(
+                                    record.key(),
+                                    record.value(),
+                                    record.headers(),
+                                    settings.printKey));
                     count++;
                     if (count >= settings.maxRecords) {
                         break;
@@ -151,17 +162,43 @@ public final class JsonLinesConsumer implements AutoCloseable {
         consumer.close(Duration.ofSeconds(5));
     }
 
-    /** One record as one line of JSON; see the class comment. */
+    /** One record without headers as one line of JSON; see the class comment. */
     static String render(byte[] key, byte[] value, boolean printKey) {
+        return render(key, value, null, printKey);
+    }
+
+    /** One record as one line of JSON; see the class comment. */
+    static String render(byte[] key, byte[] value, Headers headers, boolean printKey) {
         String keyJson = key == null ? "null" : quote(new String(key, StandardCharsets.UTF_8));
-        if (printKey) {
-            String valueJson = value == null ? "null" : valueJson(value);
-            return "{\"key\":" + keyJson + ",\"value\":" + valueJson + "}";
-        }
         if (value == null) {
-            return "{\"tombstone\":" + keyJson + "}";
+            return tombstone(keyJson, headers);
+        }
+        if (printKey) {
+            return "{\"key\":" + keyJson + ",\"value\":" + valueJson(value) + "}";
         }
         return valueJson(value);
+    }
+
+    /** The same with and without printKey: the key is what a tombstone is about. */
+    private static String tombstone(String keyJson, Headers headers) {
+        StringBuilder line = new StringBuilder("{\"key\":").append(keyJson);
+        line.append(",\"tombstone\":true");
+        String reason = header(headers, ProfileOutputSerializer.TOMBSTONE_HEADER);
+        if (reason != null) {
+            line.append(",\"reason\":").append(quote(reason));
+        }
+        String survivor = header(headers, ProfileOutputSerializer.SURVIVOR_HEADER);
+        if (survivor != null) {
+            line.append(",\"survivorId\":").append(quote(survivor));
+        }
+        return line.append('}').toString();
+    }
+
+    private static String header(Headers headers, String name) {
+        Header header = headers == null ? null : headers.lastHeader(name);
+        return header == null || header.value() == null
+                ? null
+                : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private static String valueJson(byte[] value) {

@@ -1,6 +1,7 @@
 package io.rtprofile.local.job;
 
 import io.rtprofile.jobs.config.RtProfileOptions;
+import io.rtprofile.jobs.kafka.ProfileTransfersTopic;
 import io.rtprofile.local.kafka.EmbeddedKafka;
 
 import org.apache.flink.configuration.Configuration;
@@ -29,6 +30,8 @@ final class KafkaTopics {
     final String rejected;
     final String updates;
     final String definitions;
+    final String transfers;
+    final String conflicts;
     final String transactionalIdPrefix;
     private final EmbeddedKafka kafka;
 
@@ -39,11 +42,17 @@ final class KafkaTopics {
         this.rejected = "events-rejected-" + suffix;
         this.updates = "profile-updates-" + suffix;
         this.definitions = "segment-definitions-" + suffix;
+        this.transfers = "profile-transfers-" + suffix;
+        this.conflicts = "identity-conflicts-" + suffix;
         this.transactionalIdPrefix = "rtprofile-test-" + suffix;
         kafka.createTopic(events, 2, Map.of());
         kafka.createTopic(rejected, 1, Map.of());
         kafka.createTopic(updates, 2, Map.of("cleanup.policy", "compact"));
         kafka.createTopic(definitions, 1, Map.of("cleanup.policy", "compact"));
+        // Delete policy, 30 days' retention: it must outlast any outage, since a transfer is
+        // read once, when the job resumes (ProfileTransfersTopic.topicConfig()).
+        kafka.createTopic(transfers, 2, ProfileTransfersTopic.topicConfig());
+        kafka.createTopic(conflicts, 1, Map.of());
     }
 
     /** The job's configuration for these topics: read to the end of events, then finish. */
@@ -54,6 +63,8 @@ final class KafkaTopics {
         config.set(RtProfileOptions.REJECTED_TOPIC, rejected);
         config.set(RtProfileOptions.PROFILE_UPDATES_TOPIC, updates);
         config.set(RtProfileOptions.SEGMENT_DEFINITIONS_TOPIC, definitions);
+        config.set(RtProfileOptions.PROFILE_TRANSFERS_TOPIC, transfers);
+        config.set(RtProfileOptions.IDENTITY_CONFLICTS_TOPIC, conflicts);
         config.set(RtProfileOptions.TRANSACTIONAL_ID_PREFIX, transactionalIdPrefix);
         config.set(RtProfileOptions.CONSUMER_GROUP, transactionalIdPrefix);
         config.set(RtProfileOptions.STARTING_OFFSETS, RtProfileOptions.StartingOffsets.EARLIEST);

@@ -1,5 +1,6 @@
 package io.rtprofile.local.kafka;
 
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -18,16 +19,39 @@ class JsonLinesConsumerTest {
     @Test
     void printsATombstoneWithItsKey() {
         assertThat(JsonLinesConsumer.render(bytes("p-1"), null, false))
-                .isEqualTo("{\"tombstone\":\"p-1\"}");
-        assertThat(JsonLinesConsumer.render(null, null, false)).isEqualTo("{\"tombstone\":null}");
+                .isEqualTo("{\"key\":\"p-1\",\"tombstone\":true}");
+        assertThat(JsonLinesConsumer.render(null, null, false))
+                .isEqualTo("{\"key\":null,\"tombstone\":true}");
+        assertThat(JsonLinesConsumer.render(bytes("p-1"), null, new RecordHeaders(), true))
+                .isEqualTo("{\"key\":\"p-1\",\"tombstone\":true}");
+    }
+
+    @Test
+    void printsWhyAProfileEndedFromTheTombstoneHeaders() {
+        RecordHeaders merged = new RecordHeaders();
+        merged.add("rtprofile-tombstone", bytes("merged"));
+        merged.add("rtprofile-survivor", bytes("p-\"2"));
+        merged.add("other", bytes("ignored"));
+        RecordHeaders erased = new RecordHeaders();
+        erased.add("rtprofile-tombstone", bytes("erased"));
+
+        assertThat(JsonLinesConsumer.render(bytes("p-1"), null, merged, false))
+                .isEqualTo(
+                        "{\"key\":\"p-1\",\"tombstone\":true,\"reason\":\"merged\","
+                                + "\"survivorId\":\"p-\\\"2\"}");
+        assertThat(JsonLinesConsumer.render(bytes("p-1"), null, merged, true))
+                .isEqualTo(JsonLinesConsumer.render(bytes("p-1"), null, merged, false));
+        assertThat(JsonLinesConsumer.render(bytes("p-3"), null, erased, false))
+                .isEqualTo("{\"key\":\"p-3\",\"tombstone\":true,\"reason\":\"erased\"}");
+        // Headers on a record with a value change nothing.
+        assertThat(JsonLinesConsumer.render(bytes("p-1"), bytes("{}"), erased, false))
+                .isEqualTo("{}");
     }
 
     @Test
     void printsKeyAndValueWhenAsked() {
         assertThat(JsonLinesConsumer.render(bytes("a\"b\n"), bytes("{}"), true))
                 .isEqualTo("{\"key\":\"a\\\"b\\n\",\"value\":{}}");
-        assertThat(JsonLinesConsumer.render(bytes("p-1"), null, true))
-                .isEqualTo("{\"key\":\"p-1\",\"value\":null}");
         assertThat(JsonLinesConsumer.render(null, bytes("{}"), true))
                 .isEqualTo("{\"key\":null,\"value\":{}}");
     }

@@ -9,6 +9,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -167,23 +168,44 @@ class JsonLinesITCase {
         try (KafkaProducer<String, String> producer = plainProducer()) {
             producer.send(new ProducerRecord<>(topic, "p-1", "{\"profileId\":\"p-1\"}")).get();
             producer.send(new ProducerRecord<>(topic, "p-\"2\"", null)).get();
+            // As the job writes the tombstone of a profile absorbed by a merge.
+            producer.send(
+                            new ProducerRecord<>(
+                                    topic,
+                                    null,
+                                    "p-3",
+                                    null,
+                                    List.of(
+                                            new RecordHeader(
+                                                    "rtprofile-tombstone",
+                                                    "merged".getBytes(StandardCharsets.UTF_8)),
+                                            new RecordHeader(
+                                                    "rtprofile-survivor",
+                                                    "p-1".getBytes(StandardCharsets.UTF_8)))))
+                    .get();
         }
 
-        assertThat(consume(topic, "--from-beginning", "--max", "2", "--timeout", "20s").lines())
-                .containsExactly("{\"profileId\":\"p-1\"}", "{\"tombstone\":\"p-\\\"2\\\"\"}");
+        assertThat(consume(topic, "--from-beginning", "--max", "3", "--timeout", "20s").lines())
+                .containsExactly(
+                        "{\"profileId\":\"p-1\"}",
+                        "{\"key\":\"p-\\\"2\\\"\",\"tombstone\":true}",
+                        "{\"key\":\"p-3\",\"tombstone\":true,\"reason\":\"merged\","
+                                + "\"survivorId\":\"p-1\"}");
         assertThat(
                         consume(
                                         topic,
                                         "--from-beginning",
                                         "--max",
-                                        "2",
+                                        "3",
                                         "--timeout",
                                         "20s",
                                         "--print-key")
                                 .lines())
                 .containsExactly(
                         "{\"key\":\"p-1\",\"value\":{\"profileId\":\"p-1\"}}",
-                        "{\"key\":\"p-\\\"2\\\"\",\"value\":null}");
+                        "{\"key\":\"p-\\\"2\\\"\",\"tombstone\":true}",
+                        "{\"key\":\"p-3\",\"tombstone\":true,\"reason\":\"merged\","
+                                + "\"survivorId\":\"p-1\"}");
     }
 
     @Test

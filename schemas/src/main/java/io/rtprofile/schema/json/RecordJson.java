@@ -1,6 +1,7 @@
 package io.rtprofile.schema.json;
 
 import io.rtprofile.schema.ExperienceEvent;
+import io.rtprofile.schema.LinkRefusal;
 import io.rtprofile.schema.ProfileUpdate;
 import io.rtprofile.schema.RejectedEvent;
 
@@ -29,7 +30,9 @@ public final class RecordJson {
                     fingerprint(ProfileUpdate.getClassSchema()),
                     bytes -> ProfileUpdateJson.toJson(ProfileUpdate.fromByteBuffer(bytes)),
                     fingerprint(RejectedEvent.getClassSchema()),
-                    bytes -> RejectedEventJson.toJson(RejectedEvent.fromByteBuffer(bytes)));
+                    bytes -> RejectedEventJson.toJson(RejectedEvent.fromByteBuffer(bytes)),
+                    fingerprint(LinkRefusal.getClassSchema()),
+                    bytes -> LinkRefusalJson.toJson(LinkRefusal.fromByteBuffer(bytes)));
 
     /** True when the value starts with the Avro single-object marker C3 01. */
     public static boolean isSingleObjectEncoded(byte[] value) {

@@ -46,6 +46,20 @@ final class DistinctValues extends WindowAggregate {
         }
     }
 
+    /**
+     * The union by value, with the later of the two last times, cut to the limit: a value among the
+     * most recently seen of both profiles is among the most recently seen of the profile where it
+     * was seen last, with that time.
+     */
+    @Override
+    void merge(WindowState into, WindowState from) {
+        List<Long> times = from.getTimes();
+        List<String> keys = from.getKeys();
+        for (int i = 0; i < times.size(); i++) {
+            add(into, keys.get(i), times.get(i));
+        }
+    }
+
     int count(WindowState state, long t, long w) {
         return countInWindow(state.getTimes(), t, w);
     }

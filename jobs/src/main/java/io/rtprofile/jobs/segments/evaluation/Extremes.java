@@ -29,6 +29,16 @@ final class Extremes extends WindowAggregate {
         times.set(slot, Math.max(times.get(slot), ts));
     }
 
+    /** The later of the two times of each kind of value (above, equal to, below X). */
+    @Override
+    void merge(WindowState into, WindowState from) {
+        List<Long> to = slots(into);
+        List<Long> other = from.getTimes();
+        for (int i = 0; i < Math.min(3, other.size()); i++) {
+            to.set(i, Math.max(to.get(i), other.get(i)));
+        }
+    }
+
     /** Whether the window's maximum (or minimum) passes {@code operator} against the threshold. */
     boolean test(WindowState state, long t, long w, boolean max, Comparison.Operator operator) {
         List<Long> times = slots(state);

@@ -39,6 +39,17 @@ final class RecentTimes extends WindowAggregate {
         }
     }
 
+    /**
+     * The union, newest first, of both lists of timestamps, equal ones each kept (one per event),
+     * cut to the limit: the most recent events of both profiles are among each one's most recent.
+     */
+    @Override
+    void merge(WindowState into, WindowState from) {
+        for (long ts : from.getTimes()) {
+            add(into, ts);
+        }
+    }
+
     /** The count in window {@code w} at {@code t}, capped at the limit (enough to compare). */
     int count(WindowState state, long t, long w) {
         return countInWindow(state.getTimes(), t, w);

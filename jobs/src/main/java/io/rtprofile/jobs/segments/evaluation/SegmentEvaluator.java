@@ -113,6 +113,38 @@ public final class SegmentEvaluator {
     }
 
     /**
+     * Merges the window aggregates of {@code absorbed} into {@code survivor} (an identity merge):
+     * for every aggregate of the plan that {@code absorbed} holds state for, afterwards the
+     * survivor's state answers at any instant at or after both profiles' clocks as if it had seen
+     * the events of both (except for sequences' settled chains, see {@link StepSequence}). Window
+     * state of aggregates the plan does not have is ignored. The merged aggregates count as changed
+     * for the next {@link #evaluate}.
+     *
+     * <p>Neither memberships nor clocks change, and {@code absorbed} is left as it is. The caller
+     * sets the survivor's clock to the later of the two and evaluates every segment there ({@code
+     * evaluate(survivor, t, watermark, true)}): boundaries between the survivor's own clock and
+     * that instant are not caught up one by one.
+     */
+    public void absorbWindows(ProfileState survivor, ProfileState absorbed) {
+        long at = Math.max(survivor.getSegmentClock(), absorbed.getSegmentClock());
+        for (Map.Entry<String, WindowState> entry : absorbed.getWindows().entrySet()) {
+            WindowAggregate aggregate = plan.aggregatesByKey.get(entry.getKey());
+            if (aggregate == null) {
+                continue;
+            }
+            WindowState from = WindowState.newBuilder(entry.getValue()).build(); // a deep copy
+            WindowState into = stateFor(survivor, aggregate);
+            if (at != EventTime.NONE) {
+                // What no window at the later clock can hold goes first, so that it takes no room
+                // (the limits of counts and distinct, the cap of sums).
+                aggregate.prune(from, at);
+                aggregate.prune(into, at);
+            }
+            aggregate.merge(into, from);
+        }
+    }
+
+    /**
      * Decides the segments at {@code t} (or at the profile's clock, if that is later), moves the
      * clock there, drops what no future window can hold, and returns the transitions. Memberships
      * of segments the plan no longer has are exited.

@@ -17,6 +17,14 @@ import java.util.List;
  * watermark passes them; evaluations fold a copy of the pending ones on the fly. Input out of order
  * within the allowed lateness therefore ends in the same state as ordered input. An event already
  * behind the watermark when it arrives is folded in at once, as if it had come in order.
+ *
+ * <p>Merging two profiles ({@link #merge}) is exact for the pending events, not for the chains: the
+ * events a chain was folded from are gone, so a chain made of events of both profiles cannot be
+ * found. The merged chain is, step by step, the later of the two starts. Every chain of either
+ * profile is a chain of the union, so this under-approximates: the merged profile can miss a
+ * sequence that only the two profiles' settled events together complete (until new events complete
+ * it). Pending events of one profile that are older than events already folded into the other's
+ * chain are folded after that chain, as a late event is.
  */
 final class StepSequence extends WindowAggregate {
     private final int steps;
@@ -40,6 +48,14 @@ final class StepSequence extends WindowAggregate {
             fold(chain, mask, ts);
             return;
         }
+        int i = pendingPosition(state, ts, eventId);
+        state.getTimes().add(i, ts);
+        state.getKeys().add(i, eventId);
+        state.getSteps().add(i, mask);
+    }
+
+    /** Where a pending event goes in (timestamp, eventId) order: after every one not after it. */
+    private static int pendingPosition(WindowState state, long ts, String eventId) {
         List<Long> times = state.getTimes();
         List<String> ids = state.getKeys();
         int i = times.size();
@@ -48,9 +64,35 @@ final class StepSequence extends WindowAggregate {
                         || (times.get(i - 1) == ts && ids.get(i - 1).compareTo(eventId) > 0))) {
             i--;
         }
-        times.add(i, ts);
-        ids.add(i, eventId);
-        state.getSteps().add(i, mask);
+        return i;
+    }
+
+    /**
+     * The pending events of both, in (timestamp, eventId) order (an event in both once), and for
+     * each step the later of the two chain starts. The pending lists merge exactly; the chains only
+     * under-approximate (see the class comment).
+     */
+    @Override
+    void merge(WindowState into, WindowState from) {
+        List<Long> chain = chain(into);
+        List<Long> other = from.getChain();
+        for (int i = 0; i < Math.min(steps, other.size()); i++) {
+            chain.set(i, Math.max(chain.get(i), other.get(i)));
+        }
+        List<Long> times = from.getTimes();
+        for (int j = 0; j < times.size(); j++) {
+            long ts = times.get(j);
+            String eventId = from.getKeys().get(j);
+            int i = pendingPosition(into, ts, eventId);
+            if (i > 0
+                    && into.getTimes().get(i - 1) == ts
+                    && into.getKeys().get(i - 1).equals(eventId)) {
+                continue; // the same event, seen by both profiles
+            }
+            into.getTimes().add(i, ts);
+            into.getKeys().add(i, eventId);
+            into.getSteps().add(i, from.getSteps().get(j));
+        }
     }
 
     /** Folds the pending events the watermark has passed into the chain. */

@@ -40,6 +40,15 @@ abstract sealed class WindowAggregate
     /** Drops what no window at {@code t} or later can hold. */
     abstract void prune(WindowState state, long t);
 
+    /**
+     * Merges another profile's state for this aggregate into {@code into} (identity merges): at any
+     * instant t at or after both profiles' clocks, {@code into} then answers every use of this
+     * aggregate as a state built from the events of both profiles would, except where a kind says
+     * otherwise ({@link StepSequence}'s settled chains, {@link WindowedSum}'s cap). {@code from} is
+     * left as it is, and nothing of it is shared with {@code into}.
+     */
+    abstract void merge(WindowState into, WindowState from);
+
     /** Whether nothing is left (the state can be removed). */
     abstract boolean isEmpty(WindowState state);
 

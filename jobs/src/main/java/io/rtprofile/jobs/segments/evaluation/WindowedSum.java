@@ -2,6 +2,7 @@ package io.rtprofile.jobs.segments.evaluation;
 
 import io.rtprofile.schema.state.WindowState;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -60,6 +61,59 @@ final class WindowedSum extends WindowAggregate {
             if (times.size() > MAX_ENTRIES) {
                 coalesce(state);
             }
+        }
+    }
+
+    /**
+     * Adds the running totals, and takes the union of the entries in time order, one per distinct
+     * timestamp (the sums and counts of equal ones added), merged by aligned buckets past the cap
+     * as {@link #add} does. Exact as long as the union fits in the cap, as for one profile; beyond
+     * it, an entry that either profile had already merged stays merged, and leaves the window with
+     * its newest event.
+     */
+    @Override
+    void merge(WindowState into, WindowState from) {
+        into.setTotal(into.getTotal() + from.getTotal());
+        into.setCount(into.getCount() + from.getCount());
+        List<Long> aTimes = into.getTimes();
+        List<Double> aSums = into.getSums();
+        List<Long> aCounts = into.getCounts();
+        List<Long> bTimes = from.getTimes();
+        List<Double> bSums = from.getSums();
+        List<Long> bCounts = from.getCounts();
+        if (bTimes.isEmpty()) {
+            return;
+        }
+        int size = aTimes.size() + bTimes.size();
+        List<Long> times = new ArrayList<>(size);
+        List<Double> sums = new ArrayList<>(size);
+        List<Long> counts = new ArrayList<>(size);
+        int a = 0;
+        int b = 0;
+        while (a < aTimes.size() || b < bTimes.size()) {
+            int order =
+                    a == aTimes.size()
+                            ? 1
+                            : b == bTimes.size() ? -1 : Long.compare(aTimes.get(a), bTimes.get(b));
+            if (order < 0) {
+                times.add(aTimes.get(a));
+                sums.add(aSums.get(a));
+                counts.add(aCounts.get(a++));
+            } else if (order > 0) {
+                times.add(bTimes.get(b));
+                sums.add(bSums.get(b));
+                counts.add(bCounts.get(b++));
+            } else {
+                times.add(aTimes.get(a));
+                sums.add(aSums.get(a) + bSums.get(b));
+                counts.add(aCounts.get(a++) + bCounts.get(b++));
+            }
+        }
+        into.setTimes(times);
+        into.setSums(sums);
+        into.setCounts(counts);
+        if (times.size() > MAX_ENTRIES) {
+            coalesce(into);
         }
     }
 

@@ -154,12 +154,17 @@ final class RandomSegments {
 
     /** {@code count} definitions, ids s01, s02, ...; references only to earlier ids. */
     static String definitions(Random r, int count) {
+        return definitions(r, count, true);
+    }
+
+    /** As {@link #definitions(Random, int)}; without {@code sequences}, none is drawn. */
+    static String definitions(Random r, int count, boolean sequences) {
         List<Map<String, Object>> list = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
             Map<String, Object> d = new LinkedHashMap<>();
             d.put("id", id(i));
             d.put("name", "random segment " + i);
-            d.put("condition", condition(r, 1 + r.nextInt(3), i - 1));
+            d.put("condition", condition(r, 1 + r.nextInt(3), i - 1, sequences));
             list.add(d);
         }
         try {
@@ -174,17 +179,18 @@ final class RandomSegments {
     }
 
     /** A condition tree of at most {@code depth} levels; {@code earlier} ids may be referenced. */
-    private static Map<String, Object> condition(Random r, int depth, int earlier) {
+    private static Map<String, Object> condition(
+            Random r, int depth, int earlier, boolean sequences) {
         Map<String, Object> c = new LinkedHashMap<>();
         if (depth > 1 && r.nextInt(10) < 6) {
             int pick = r.nextInt(5);
             if (pick == 0) {
-                c.put("not", condition(r, depth - 1, earlier));
+                c.put("not", condition(r, depth - 1, earlier, sequences));
             } else {
                 List<Object> children = new ArrayList<>();
                 int n = 2 + r.nextInt(2);
                 for (int i = 0; i < n; i++) {
-                    children.add(condition(r, depth - 1, earlier));
+                    children.add(condition(r, depth - 1, earlier, sequences));
                 }
                 c.put(pick % 2 == 0 ? "all" : "any", children);
             }
@@ -193,7 +199,7 @@ final class RandomSegments {
         int pick = r.nextInt(20);
         if (pick < 3 && earlier > 0) {
             c.put("segment", id(1 + r.nextInt(earlier)));
-        } else if (pick < 7) {
+        } else if (pick < 7 && sequences) {
             Map<String, Object> seq = new LinkedHashMap<>();
             List<String> steps = new ArrayList<>();
             int n = 2 + r.nextInt(2);

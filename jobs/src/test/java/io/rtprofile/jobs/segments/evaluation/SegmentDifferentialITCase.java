@@ -4,6 +4,7 @@ import io.rtprofile.jobs.config.ProfileJobSettings;
 import io.rtprofile.jobs.profile.BoundedProfileRun;
 import io.rtprofile.jobs.segments.definition.SegmentDefinition;
 import io.rtprofile.jobs.segments.definition.SegmentDefinitions;
+import io.rtprofile.jobs.testing.FinalProfiles;
 import io.rtprofile.jobs.time.AsOfWatermarkCap;
 import io.rtprofile.schema.Identity;
 import io.rtprofile.schema.ProfileUpdate;
@@ -11,6 +12,7 @@ import io.rtprofile.schema.RejectedEvent;
 import io.rtprofile.schema.SegmentChange;
 import io.rtprofile.schema.SegmentMembership;
 import io.rtprofile.schema.SegmentStatus;
+import io.rtprofile.schema.internal.ProfileOutput;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -301,7 +303,7 @@ class SegmentDifferentialITCase {
                 StreamExecutionEnvironment.getExecutionEnvironment(
                         BoundedProfileRun.runConfiguration(new Configuration()));
         env.setParallelism(Integer.getInteger("rtprofile.diff.parallelism", 2));
-        ConcurrentLinkedQueue<ProfileUpdate> updates = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<ProfileOutput> outputs = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<RejectedEvent> rejected = new ConcurrentLinkedQueue<>();
         BoundedProfileRun.run(
                 env,
@@ -309,9 +311,10 @@ class SegmentDifferentialITCase {
                 settings,
                 SegmentCatalog.of(c.definitions),
                 AsOfWatermarkCap.LARGEST_EVENT_TIME,
-                updates::add,
+                outputs::add,
                 rejected::add);
         assertThat(rejected).as("rejected events of seed " + c.seed).isEmpty();
+        List<ProfileUpdate> updates = FinalProfiles.updates(outputs);
 
         Map<String, String> customerOf = new TreeMap<>();
         Map<String, List<ProfileUpdate>> byCustomer = new TreeMap<>();

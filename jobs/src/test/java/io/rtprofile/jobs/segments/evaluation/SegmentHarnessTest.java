@@ -4,19 +4,14 @@ import io.rtprofile.jobs.config.ProfileJobSettings;
 import io.rtprofile.jobs.profile.ProfileBuilder;
 import io.rtprofile.jobs.profile.ProfileKeys;
 import io.rtprofile.jobs.segments.definition.SegmentDefinitions;
-import io.rtprofile.jobs.testing.KeyedStateEntries;
-import io.rtprofile.schema.ExperienceEvent;
+import io.rtprofile.jobs.testing.ProfileBuilderHarness;
 import io.rtprofile.schema.ProfileUpdate;
 import io.rtprofile.schema.SegmentChange;
 import io.rtprofile.schema.SegmentStatus;
 import io.rtprofile.schema.internal.SegmentDefinitionChange;
 import io.rtprofile.schema.state.ProfileState;
 
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.functions.KeySelector;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
-import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -43,9 +38,7 @@ class SegmentHarnessTest {
     private static final long H = 60 * M;
     private static final long D = 24 * H;
 
-    private KeyedBroadcastOperatorTestHarness<
-                    String, ExperienceEvent, SegmentDefinitionChange, ProfileUpdate>
-            harness;
+    private ProfileBuilderHarness harness;
     private int events;
 
     @AfterEach
@@ -453,18 +446,9 @@ class SegmentHarnessTest {
 
     private void open(String yaml, long asOf) throws Exception {
         SegmentCatalog catalog = SegmentCatalog.of(SegmentDefinitions.parse("test.yaml", yaml));
-        KeySelector<ExperienceEvent, String> key =
-                e -> ProfileKeys.profileIdFor(e.getIdentities().get(0));
         harness =
-                new KeyedBroadcastOperatorTestHarness<>(
-                        new CoBroadcastWithKeyedOperator<>(
-                                new ProfileBuilder(SETTINGS, catalog, asOf),
-                                List.of(ProfileBuilder.PUBLISHED_SEGMENTS)),
-                        key,
-                        Types.STRING,
-                        1,
-                        1,
-                        0);
+                new ProfileBuilderHarness(
+                        new ProfileBuilder(SETTINGS, catalog, asOf), SETTINGS.namespaces());
         harness.open();
         // As in the job: the definitions input has no event time and is idle
         // (SegmentDefinitionsTopic).
@@ -511,7 +495,7 @@ class SegmentHarnessTest {
     /** Windows have passed: no aggregate state and no timer is left, only the profile. */
     private void assertNothingLeft() throws Exception {
         assertThat(harness.numEventTimeTimers()).isZero();
-        assertThat(KeyedStateEntries.count(harness)).isEqualTo(1);
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
         assertThat(profileState().getWindows()).isEmpty();
         assertThat(profileState().getBoundaryTimer()).isEqualTo(Long.MIN_VALUE);
     }
