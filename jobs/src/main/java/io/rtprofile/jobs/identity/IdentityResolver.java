@@ -101,6 +101,13 @@ public final class IdentityResolver
         return END_OF_TRANSFERS.equals(transfer.getAbsorbedId());
     }
 
+    /**
+     * How precisely "least recently seen" is kept: a sighting within this of the recorded one is
+     * not written. Most events carry identities seen moments ago, and a state write per identity
+     * per event on the one resolver thread buys nothing for choosing who leaves a full profile.
+     */
+    static final long LAST_SEEN_RESOLUTION = 60 * 60 * 1000L;
+
     /** The survivor of a profile whose transfer is in flight, when that survivor was erased. */
     private static final String ERASED = "";
 
@@ -265,7 +272,7 @@ public final class IdentityResolver
                 grew = true;
                 survivorIdentities.add(identity);
                 assignments.put(key, new IdentityAssignment(survivor, event.getTimestamp()));
-            } else if (event.getTimestamp() > assigned.getLastSeen()
+            } else if (event.getTimestamp() > assigned.getLastSeen() + LAST_SEEN_RESOLUTION
                     || !assigned.getProfileId().equals(survivor)) {
                 assigned.setProfileId(survivor);
                 assigned.setLastSeen(Math.max(assigned.getLastSeen(), event.getTimestamp()));
@@ -381,7 +388,7 @@ public final class IdentityResolver
             IdentityAssignment a = assignments.get(keyOf(identity));
             if (a != null && a.getProfileId().equals(target)) {
                 kept.add(identity);
-                if (event.getTimestamp() > a.getLastSeen()) {
+                if (event.getTimestamp() > a.getLastSeen() + LAST_SEEN_RESOLUTION) {
                     a.setLastSeen(event.getTimestamp());
                     assignments.put(keyOf(identity), a);
                 }

@@ -36,9 +36,11 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.LongPredicate;
 
@@ -434,11 +436,20 @@ public final class ProfileBuilder
                 text.isEmpty() ? "removed" : "published",
                 segments.plan().segmentIds());
         long watermark = ctx.currentWatermark();
+        // A survivor waiting for absorbed state decides everything when the merge completes.
+        Set<String> merging = new HashSet<>();
+        ctx.applyToKeyedState(
+                awaitedTransfersDescriptor(),
+                (key, state) -> {
+                    if (state.value() != null) {
+                        merging.add(key);
+                    }
+                });
         ctx.applyToKeyedState(
                 profileStateDescriptor(),
                 (key, state) -> {
                     ProfileState current = state.value();
-                    if (current == null) {
+                    if (current == null || merging.contains(key)) {
                         return;
                     }
                     // The change happens now in event time (the watermark), and never before
