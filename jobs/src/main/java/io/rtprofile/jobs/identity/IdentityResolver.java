@@ -221,6 +221,9 @@ public final class IdentityResolver
                 return;
             }
         }
+        if (routeKnown(event, identities, out)) {
+            return;
+        }
         // The profiles the event's known identities belong to, and the crm ids they would join.
         Map<String, List<Identity>> linked = new LinkedHashMap<>();
         TreeSet<String> crmIds = new TreeSet<>();
@@ -290,6 +293,39 @@ public final class IdentityResolver
                         .setExpect(expect)
                         .setEvicted(evicted)
                         .build());
+    }
+
+    /**
+     * The common case: every identity of the event already belongs to one profile, so nothing links
+     * and nothing can conflict. One lookup per identity, and a write only when a sighting moves the
+     * last-seen time on.
+     *
+     * @return whether the event was routed
+     */
+    private boolean routeKnown(
+            ExperienceEvent event, List<Identity> identities, Collector<ProfileInstruction> out)
+            throws Exception {
+        String profileId = null;
+        List<IdentityAssignment> found = new ArrayList<>(identities.size());
+        for (Identity identity : identities) {
+            IdentityAssignment assigned = assignments.get(keyOf(identity));
+            if (assigned == null
+                    || (profileId != null && !profileId.equals(assigned.getProfileId()))) {
+                return false;
+            }
+            profileId = assigned.getProfileId();
+            found.add(assigned);
+        }
+        for (int i = 0; i < found.size(); i++) {
+            IdentityAssignment assigned = found.get(i);
+            if (event.getTimestamp() > assigned.getLastSeen() + LAST_SEEN_RESOLUTION) {
+                assigned.setLastSeen(event.getTimestamp());
+                assignments.put(keyOf(identities.get(i)), assigned);
+            }
+        }
+        out.collect(
+                ProfileInstruction.newBuilder().setProfileId(profileId).setEvent(event).build());
+        return true;
     }
 
     /**
