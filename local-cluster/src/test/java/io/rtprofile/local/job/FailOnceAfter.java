@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Injects one task failure mid-stream: the first subtask to pass {@code records} records after at
- * least {@code checkpoints} completed checkpoints throws. It also slows the stream a little so that
- * checkpoints complete while data flows. After the restart it only passes records on.
+ * least {@code checkpoints} completed checkpoints throws. It also slows the stream until then, so
+ * that checkpoints complete while data flows. After the restart it only passes records on.
  *
  * <p>The "failed already" flag must outlive the restart, which deserializes a fresh copy of this
  * function, so it lives in a static registry of the (single, in-process) mini-cluster's JVM.
@@ -39,7 +39,9 @@ final class FailOnceAfter extends RichMapFunction<IngestedRecord, IngestedRecord
     @Override
     public IngestedRecord map(IngestedRecord record) throws Exception {
         seen++;
-        if (seen % 5 == 0) {
+        // Slow until the failure is in: hard while no checkpoint has completed yet (a loaded
+        // machine may take seconds for the first), lightly after; at full speed once recovered.
+        if (!FAILED.get(name).get() && (completed < checkpoints || seen % 5 == 0)) {
             Thread.sleep(1);
         }
         if (seen >= records

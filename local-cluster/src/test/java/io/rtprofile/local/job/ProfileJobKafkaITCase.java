@@ -18,6 +18,7 @@ import io.rtprofile.jobs.time.AsOfWatermarkCap;
 import io.rtprofile.local.kafka.EmbeddedKafka;
 import io.rtprofile.schema.ExperienceEvent;
 import io.rtprofile.schema.Identity;
+import io.rtprofile.schema.LinkRefusal;
 import io.rtprofile.schema.ProfileUpdate;
 import io.rtprofile.schema.RejectedEvent;
 import io.rtprofile.schema.internal.IngestedRecord;
@@ -96,6 +97,16 @@ class ProfileJobKafkaITCase {
                 "{\"eventId\":\"future\",\"timestamp\":\"2100-01-01T00:00:00Z\","
                         + "\"type\":\"web.pageView\","
                         + "\"identities\":[{\"namespace\":\"email\",\"id\":\"f@x.io\"}]}");
+        // Two customers known to the CRM, and an event that would join them: refused, reported.
+        for (String crm : List.of("C-1", "C-2", "C-1\"},{\"namespace\":\"crm\",\"id\":\"C-2")) {
+            json.add(
+                    "{\"eventId\":\"crm-"
+                            + json.size()
+                            + "\",\"timestamp\":1700000000000,\"type\":\"crm.sync\","
+                            + "\"identities\":[{\"namespace\":\"crm\",\"id\":\""
+                            + crm
+                            + "\"}]}");
+        }
         List<byte[]> values = new ArrayList<>();
         for (int i = 0; i < json.size(); i++) {
             byte[] utf8 = json.get(i).getBytes(StandardCharsets.UTF_8);
@@ -112,6 +123,14 @@ class ProfileJobKafkaITCase {
         FinalProfiles.assertOutputVersionsContiguous(outputs);
         assertThat(FinalProfiles.withoutVersion(FinalProfiles.live(outputs)))
                 .isEqualTo(FinalProfiles.withoutVersion(fileRun(json)));
+
+        List<LinkRefusal> refused = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : topics.readCommitted(topics.conflicts)) {
+            refused.add(LinkRefusal.fromByteBuffer(ByteBuffer.wrap(r.value())));
+        }
+        assertThat(refused)
+                .singleElement()
+                .satisfies(r -> assertThat(r.getCrmIds()).containsExactly("C-1", "C-2"));
 
         List<RejectedEvent> rejected = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : topics.readCommitted(topics.rejected)) {
