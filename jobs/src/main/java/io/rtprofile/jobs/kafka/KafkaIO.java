@@ -6,7 +6,6 @@ import io.rtprofile.jobs.config.RtProfileOptions;
 import io.rtprofile.jobs.ingest.EventParser;
 import io.rtprofile.jobs.ingest.KafkaEventDeserializer;
 import io.rtprofile.schema.LinkRefusal;
-import io.rtprofile.schema.ProfileUpdate;
 import io.rtprofile.schema.RejectedEvent;
 import io.rtprofile.schema.internal.IngestedRecord;
 import io.rtprofile.schema.internal.ProfileOutput;
@@ -62,20 +61,10 @@ public final class KafkaIO {
                 .setProperty("partition.discovery.interval.ms", "60000");
     }
 
-    public static KafkaSink<ProfileUpdate> profileUpdatesSink(ReadableConfig config) {
-        return exactlyOnceSink(
-                config,
-                "updates",
-                new ProfileUpdateSerializer(
-                        config.get(RtProfileOptions.PROFILE_UPDATES_TOPIC),
-                        config.get(RtProfileOptions.OUTPUT_FORMAT)));
-    }
-
     /**
      * The job's output stream on {@code profile-updates}: updates, and tombstones (null values) for
-     * absorbed and erased profiles (see {@link ProfileOutputSerializer}). Its sink name is that of
-     * {@link #profileUpdatesSink}, so the transactional ids stay {@code <prefix>-updates}: use one
-     * or the other in a job, never both.
+     * absorbed and erased profiles (see {@link ProfileOutputSerializer}); transactional ids {@code
+     * <prefix>-updates}.
      */
     public static KafkaSink<ProfileOutput> profileOutputSink(ReadableConfig config) {
         return exactlyOnceSink(

@@ -26,7 +26,7 @@ public final class LinkRefusalSerializer implements KafkaRecordSerializationSche
     public ProducerRecord<byte[], byte[]> serialize(
             LinkRefusal refusal, KafkaSinkContext context, Long timestamp) {
         byte[] key = refusal.getEventId().getBytes(StandardCharsets.UTF_8);
-        // No record timestamp: the producer stamps the append time (see ProfileUpdateSerializer).
+        // No record timestamp: the producer stamps the append time (see ProfileOutputSerializer).
         return new ProducerRecord<>(topic, null, null, key, encode(refusal, format));
     }
 

@@ -142,7 +142,7 @@ public final class ProfileTransfersTopic {
             byte[] key = transfer.getAbsorbedId().getBytes(StandardCharsets.UTF_8);
             byte[] value = ValueEncoding.avro(transfer, ProfileTransfer::toByteBuffer);
             // No record timestamp: the producer stamps the append time (see
-            // ProfileUpdateSerializer).
+            // ProfileOutputSerializer).
             return new ProducerRecord<>(topic, null, null, key, value);
         }
     }

@@ -27,7 +27,7 @@ public final class RejectedEventSerializer
         byte[] value =
                 ValueEncoding.encode(
                         rejected, format, RejectedEvent::toByteBuffer, RejectedEventJson::toJson);
-        // No record timestamp: the producer stamps the append time (see ProfileUpdateSerializer).
+        // No record timestamp: the producer stamps the append time (see ProfileOutputSerializer).
         return new ProducerRecord<>(topic, null, null, null, value);
     }
 }

@@ -305,7 +305,10 @@ public final class ProfileBuilder
                 current.getSegmentClock() == Long.MIN_VALUE
                         ? NO_TRANSITIONS
                         : segments.evaluate(current, current.getSegmentClock(), watermark, true);
-        emit(current, result, out);
+        if (!current.getIdentities().isEmpty()) {
+            // (Without identities no event has been applied to either side yet: nothing to show.)
+            emit(current, result, out);
+        }
         release(current, segments, watermark, ctx, out);
         schedule(current, segments, ctx.timerService());
         profile.update(current);

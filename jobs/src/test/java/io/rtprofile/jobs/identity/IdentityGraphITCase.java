@@ -6,6 +6,7 @@ import io.rtprofile.jobs.profile.ProfileMerger;
 import io.rtprofile.jobs.segments.definition.SegmentDefinitions;
 import io.rtprofile.jobs.segments.evaluation.SegmentCatalog;
 import io.rtprofile.jobs.testing.FinalProfiles;
+import io.rtprofile.jobs.testing.MiniClusters;
 import io.rtprofile.jobs.testing.SampleEvents;
 import io.rtprofile.jobs.time.AsOfWatermarkCap;
 import io.rtprofile.schema.ExperienceEvent;
@@ -19,7 +20,6 @@ import io.rtprofile.schema.json.EventJson;
 import io.rtprofile.schema.state.ProfileState;
 
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
@@ -52,13 +52,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class IdentityGraphITCase {
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.withSlots(2);
 
     private static final long M = Duration.ofMinutes(1).toMillis();
     private static final long D = Duration.ofDays(1).toMillis();
@@ -103,6 +97,9 @@ class IdentityGraphITCase {
 
             assertThat(run.rejected).as("seed %d", seed).isEmpty();
             FinalProfiles.assertOutputVersionsContiguous(run.outputs);
+            assertThat(FinalProfiles.updates(run.outputs))
+                    .as("seed %d: every update shows a profile with identities", seed)
+                    .allSatisfy(u -> assertThat(u.getIdentities()).isNotEmpty());
             Map<Set<String>, Expected> expected = reference(events);
             Map<Set<String>, ProfileUpdate> actual = new HashMap<>();
             for (ProfileUpdate profile : FinalProfiles.live(run.outputs).values()) {

@@ -3,6 +3,7 @@ package io.rtprofile.jobs.profile;
 import io.rtprofile.jobs.config.ProfileJobSettings;
 import io.rtprofile.jobs.segments.evaluation.SegmentCatalog;
 import io.rtprofile.jobs.testing.FinalProfiles;
+import io.rtprofile.jobs.testing.MiniClusters;
 import io.rtprofile.jobs.testing.TestEvents;
 import io.rtprofile.jobs.time.AsOfWatermarkCap;
 import io.rtprofile.schema.ProfileUpdate;
@@ -10,7 +11,6 @@ import io.rtprofile.schema.RejectedEvent;
 import io.rtprofile.schema.internal.ProfileOutput;
 
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
@@ -34,13 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The whole profile workflow over files on a mini-cluster (parallelism 2). */
 class ProfileWorkflowITCase {
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.withSlots(2);
 
     @TempDir Path dir;
 

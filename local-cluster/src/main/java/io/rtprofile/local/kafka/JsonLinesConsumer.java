@@ -40,8 +40,8 @@ import java.util.function.Consumer;
  *       single-object encoded values and passes JSON text through;
  *   <li>a tombstone (null value) as {@code {"key":<key>,"tombstone":true}}, with the job's
  *       tombstone headers when present: {@code "reason"} ({@code merged} or {@code erased}, from
- *       {@code rtprofile-tombstone}) and {@code "survivorId"} (from {@code rtprofile-survivor}); so
- *       also with {@code printKey};
+ *       {@code rtprofile-tombstone}), {@code "survivorId"} (from {@code rtprofile-survivor}) and
+ *       {@code "at"} (from {@code rtprofile-at}); so also with {@code printKey};
  *   <li>a value that cannot be decoded (Avro of an unknown schema) as {@code
  *       {"undecodable":<reason>,"base64":<value>}}, so that one record does not end the read;
  *   <li>with {@code printKey}, {@code {"key":<key>,"value":<value>}}.
@@ -190,6 +190,10 @@ public final class JsonLinesConsumer implements AutoCloseable {
         String survivor = header(headers, ProfileOutputSerializer.SURVIVOR_HEADER);
         if (survivor != null) {
             line.append(",\"survivorId\":").append(quote(survivor));
+        }
+        String at = header(headers, ProfileOutputSerializer.AT_HEADER);
+        if (at != null) {
+            line.append(",\"at\":").append(quote(at));
         }
         return line.append('}').toString();
     }

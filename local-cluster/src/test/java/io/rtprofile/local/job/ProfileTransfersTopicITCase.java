@@ -2,6 +2,7 @@ package io.rtprofile.local.job;
 
 import io.rtprofile.jobs.config.RtProfileOptions;
 import io.rtprofile.jobs.kafka.ProfileTransfersTopic;
+import io.rtprofile.jobs.testing.MiniClusters;
 import io.rtprofile.local.kafka.EmbeddedKafka;
 import io.rtprofile.schema.ExperienceEvent;
 import io.rtprofile.schema.Identity;
@@ -13,7 +14,6 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
@@ -51,13 +51,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ProfileTransfersTopicITCase {
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.withSlots(2);
 
     private static final long T0 = 1_793_527_200_000L;
 

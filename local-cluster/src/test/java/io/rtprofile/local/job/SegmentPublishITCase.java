@@ -6,6 +6,7 @@ import io.rtprofile.jobs.profile.ProfileJob;
 import io.rtprofile.jobs.segments.definition.SegmentDefinition;
 import io.rtprofile.jobs.segments.definition.SegmentDefinitions;
 import io.rtprofile.jobs.testing.FinalProfiles;
+import io.rtprofile.jobs.testing.MiniClusters;
 import io.rtprofile.local.kafka.EmbeddedKafka;
 import io.rtprofile.local.segments.SegmentPublisher;
 import io.rtprofile.schema.Identity;
@@ -16,7 +17,6 @@ import io.rtprofile.schema.json.Timestamps;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
@@ -54,13 +54,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SegmentPublishITCase {
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.withSlots(2);
 
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(20);
     private static final String SEGMENT = "target-market";

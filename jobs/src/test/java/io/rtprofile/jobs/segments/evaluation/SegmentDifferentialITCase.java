@@ -5,6 +5,7 @@ import io.rtprofile.jobs.profile.BoundedProfileRun;
 import io.rtprofile.jobs.segments.definition.SegmentDefinition;
 import io.rtprofile.jobs.segments.definition.SegmentDefinitions;
 import io.rtprofile.jobs.testing.FinalProfiles;
+import io.rtprofile.jobs.testing.MiniClusters;
 import io.rtprofile.jobs.time.AsOfWatermarkCap;
 import io.rtprofile.schema.Identity;
 import io.rtprofile.schema.ProfileUpdate;
@@ -15,7 +16,6 @@ import io.rtprofile.schema.SegmentStatus;
 import io.rtprofile.schema.internal.ProfileOutput;
 
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
@@ -52,13 +52,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SegmentDifferentialITCase {
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.withSlots(2);
 
     private static final int REPORTED_PROFILES_PER_SEED = 3;
 
