@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        subcommands = BenchSegmentsCommand.class,
+        subcommands = {BenchSegmentsCommand.class, BenchIdentityCommand.class},
         description = {
             "Measures the profile job through an in-process Kafka, exactly-once: throughput beside"
                     + " a pass-through job with the same source and sink (alternating rounds, medians"

@@ -2,29 +2,21 @@ package io.rtprofile.local.bench;
 
 import io.rtprofile.generator.EventGenerator;
 import io.rtprofile.generator.GeneratorConfig;
-import io.rtprofile.jobs.config.JobConfiguration;
 import io.rtprofile.jobs.config.RtProfileOptions;
-import io.rtprofile.jobs.kafka.ProfileTransfersTopic;
 import io.rtprofile.jobs.profile.ProfileJob;
 import io.rtprofile.local.kafka.EmbeddedKafka;
 import io.rtprofile.schema.ProfileUpdate;
 
-import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -37,7 +29,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -73,9 +64,7 @@ public final class ProfileJobBenchmark {
             throughput(kafka);
             latency(kafka);
         } finally {
-            try (java.util.stream.Stream<Path> files = Files.walk(checkpoints)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            BenchSupport.deleteRecursively(checkpoints);
         }
     }
 
@@ -118,17 +107,17 @@ public final class ProfileJobBenchmark {
                         round, profile ? "profile-job" : "pass-through", rate, seconds);
             }
         }
-        double profileMedian = median(profileRates);
-        double passMedian = median(passRates);
+        double profileMedian = BenchSupport.median(profileRates);
+        double passMedian = BenchSupport.median(passRates);
         out.println();
         out.println("| job | median events/s | runs |");
         out.println("|---|---|---|");
         out.printf(
                 "| pass-through (Kafka -> Kafka, exactly-once) | %.0f | %s |%n",
-                passMedian, rates(passRates));
+                passMedian, BenchSupport.rates(passRates, ", "));
         out.printf(
                 "| profile job (Kafka -> Kafka, exactly-once) | %.0f | %s |%n",
-                profileMedian, rates(profileRates));
+                profileMedian, BenchSupport.rates(profileRates, ", "));
         out.printf("| ratio profile / pass-through | %.2f | |%n", profileMedian / passMedian);
         out.println();
     }
@@ -143,8 +132,8 @@ public final class ProfileJobBenchmark {
                 2,
                 profileJob ? Map.of("cleanup.policy", "compact") : Map.of());
         kafka.createTopic("bench-rejected-" + suffix, 1, Map.of());
-        createIdentityTopics(kafka, suffix);
-        Configuration config = jobConfig(kafka, "bench-events", suffix);
+        BenchSupport.createIdentityTopics(kafka, suffix);
+        Configuration config = BenchSupport.jobConfig(kafka, "bench-events", suffix, checkpoints);
         config.set(RtProfileOptions.STOP_AT_LATEST, true);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setParallelism(settings.parallelism());
@@ -153,20 +142,14 @@ public final class ProfileJobBenchmark {
         } else {
             PassThroughJob.define(env, config);
         }
-        long start = System.nanoTime();
-        JobExecutionResult result = env.execute("bench " + suffix);
-        double wall = (System.nanoTime() - start) / 1e9;
-        return Math.min(wall, result.getNetRuntime(TimeUnit.MILLISECONDS) / 1000.0);
+        return BenchSupport.runSeconds(env, "bench " + suffix);
     }
 
     private void latency(EmbeddedKafka kafka) throws Exception {
         kafka.createTopic("latency-events", 2, Map.of());
-        kafka.createTopic("latency-out", 2, Map.of("cleanup.policy", "compact"));
-        kafka.createTopic("latency-rejected", 1, Map.of());
-        createIdentityTopics(kafka, "latency");
-        Configuration config = jobConfig(kafka, "latency-events", "latency");
-        config.set(RtProfileOptions.PROFILE_UPDATES_TOPIC, "latency-out");
-        config.set(RtProfileOptions.REJECTED_TOPIC, "latency-rejected");
+        BenchSupport.createRunTopics(kafka, "latency");
+        Configuration config =
+                BenchSupport.jobConfig(kafka, "latency-events", "latency", checkpoints);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setParallelism(settings.parallelism());
         JobClient job = ProfileJob.start(env, config);
@@ -175,7 +158,8 @@ public final class ProfileJobBenchmark {
         AtomicBoolean consuming = new AtomicBoolean(true);
         long warmupEnd = System.currentTimeMillis() + 10_000;
         Thread consumer =
-                new Thread(() -> consume(kafka, "latency-out", warmupEnd, latencies, consuming));
+                new Thread(
+                        () -> consume(kafka, "bench-out-latency", warmupEnd, latencies, consuming));
         consumer.start();
         long sent =
                 producePaced(
@@ -195,39 +179,14 @@ public final class ProfileJobBenchmark {
                 sent, settings.latencyRate(), sorted.size());
         out.println("| end-to-end latency (event produced -> update committed and read) | ms |");
         out.println("|---|---|");
-        out.printf("| p50 | %d |%n", percentile(sorted, 0.50));
-        out.printf("| p99 | %d |%n", percentile(sorted, 0.99));
+        out.printf("| p50 | %d |%n", BenchSupport.percentile(sorted, 0.50));
+        out.printf("| p99 | %d |%n", BenchSupport.percentile(sorted, 0.99));
         out.printf("| max | %d |%n", sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1));
-    }
-
-    /**
-     * The identity graph's topics of one run: the merge feedback edge (delete policy, 30 days'
-     * retention that outlasts any outage, since a transfer is read once, when the job resumes; see
-     * ProfileTransfersTopic.topicConfig()) and the refused links.
-     */
-    private static void createIdentityTopics(EmbeddedKafka kafka, String suffix) {
-        kafka.createTopic("bench-transfers-" + suffix, 2, ProfileTransfersTopic.topicConfig());
-        kafka.createTopic("bench-conflicts-" + suffix, 1, Map.of());
-    }
-
-    private Configuration jobConfig(EmbeddedKafka kafka, String eventsTopic, String suffix) {
-        Configuration config = new Configuration();
-        config.set(RtProfileOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        config.set(RtProfileOptions.EVENTS_TOPIC, eventsTopic);
-        config.set(RtProfileOptions.PROFILE_UPDATES_TOPIC, "bench-out-" + suffix);
-        config.set(RtProfileOptions.REJECTED_TOPIC, "bench-rejected-" + suffix);
-        config.set(RtProfileOptions.PROFILE_TRANSFERS_TOPIC, "bench-transfers-" + suffix);
-        config.set(RtProfileOptions.IDENTITY_CONFLICTS_TOPIC, "bench-conflicts-" + suffix);
-        config.set(RtProfileOptions.STARTING_OFFSETS, RtProfileOptions.StartingOffsets.EARLIEST);
-        config.set(RtProfileOptions.CONSUMER_GROUP, "bench-" + suffix);
-        config.set(RtProfileOptions.TRANSACTIONAL_ID_PREFIX, "bench-" + suffix);
-        config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
-        return JobConfiguration.withJobDefaults(config);
     }
 
     private static long produceAll(EmbeddedKafka kafka, EventGenerator events) {
         long count = 0;
-        try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
+        try (KafkaProducer<byte[], byte[]> producer = BenchSupport.producer(kafka)) {
             while (events.hasNext()) {
                 producer.send(
                         new ProducerRecord<>(
@@ -254,7 +213,7 @@ public final class ProfileJobBenchmark {
                                 GeneratorConfig.DEFAULT_SEED + 1));
         long start = System.nanoTime();
         long sent = 0;
-        try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
+        try (KafkaProducer<byte[], byte[]> producer = BenchSupport.producer(kafka)) {
             while (events.hasNext()) {
                 long due = start + (long) (sent * 1e9 / rate);
                 long wait = due - System.nanoTime();
@@ -276,14 +235,8 @@ public final class ProfileJobBenchmark {
             long measureFrom,
             List<Long> latencies,
             AtomicBoolean running) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "latency-reader");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(
-                        props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                BenchSupport.readCommittedConsumer(kafka, "latency-reader")) {
             consumer.subscribe(List.of(topic));
             while (running.get()) {
                 for (ConsumerRecord<byte[], byte[]> record :
@@ -304,37 +257,5 @@ public final class ProfileJobBenchmark {
                 }
             }
         }
-    }
-
-    private static KafkaProducer<byte[], byte[]> producer(EmbeddedKafka kafka) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
-    static long percentile(List<Long> sorted, double p) {
-        if (sorted.isEmpty()) {
-            return -1;
-        }
-        int index = (int) Math.ceil(p * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
-    }
-
-    private static String rates(List<Double> rates) {
-        List<String> text = new ArrayList<>();
-        for (double r : rates) {
-            text.add(String.format("%.0f", r));
-        }
-        return String.join(", ", text);
     }
 }

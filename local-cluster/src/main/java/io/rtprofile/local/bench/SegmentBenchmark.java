@@ -17,7 +17,6 @@ import io.rtprofile.schema.RejectedEvent;
 import io.rtprofile.schema.internal.IngestedRecord;
 import io.rtprofile.schema.internal.ProfileOutput;
 
-import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -46,13 +45,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * The segment figures of docs/benchmarks.md: the segment engine (a bounded file run of the profile
@@ -125,9 +122,7 @@ public final class SegmentBenchmark {
                 Files.deleteIfExists(file);
             }
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            BenchSupport.deleteRecursively(dir);
         }
         return rows;
     }
@@ -213,21 +208,14 @@ public final class SegmentBenchmark {
                         env, file, jobSettings, catalog, AsOfWatermarkCap.LARGEST_EVENT_TIME);
         outputs.updates().sinkTo(new DiscardingSink<ProfileOutput>()).name("updates");
         outputs.rejected().sinkTo(new DiscardingSink<RejectedEvent>()).name("rejected");
-        return timed(env, "segment-bench engine");
+        return BenchSupport.runSeconds(env, "segment-bench engine");
     }
 
     private double runBaseline(Path file, SyntheticSegments segments) throws Exception {
         StreamExecutionEnvironment env = environment();
         SqlSegmentBaseline.define(
                 env, file, segments, jobSettings.namespaces(), jobSettings.outOfOrderness(), false);
-        return timed(env, "segment-bench baseline");
-    }
-
-    private static double timed(StreamExecutionEnvironment env, String name) throws Exception {
-        long start = System.nanoTime();
-        JobExecutionResult result = env.execute(name);
-        double wall = (System.nanoTime() - start) / 1e9;
-        return Math.min(wall, result.getNetRuntime(TimeUnit.MILLISECONDS) / 1000.0);
+        return BenchSupport.runSeconds(env, "segment-bench baseline");
     }
 
     /** Keyed state bytes of a savepoint: all operators, and the profile operator alone. */
@@ -349,8 +337,8 @@ public final class SegmentBenchmark {
                         + " | engine bytes/profile (profile operator) | baseline bytes/profile |");
         out.println("|---|---|---|---|---|---|---|---|---|---|");
         for (Row r : rows) {
-            double engine = ProfileJobBenchmark.median(r.engineRates());
-            double baseline = ProfileJobBenchmark.median(r.baselineRates());
+            double engine = BenchSupport.median(r.engineRates());
+            double baseline = BenchSupport.median(r.baselineRates());
             out.printf(
                     "| %,d (%,d with events) | %,d | %d | %d | %d / %d | %,.0f | %,.0f | %.2f |"
                             + " %s (%s) | %s |%n",
@@ -372,20 +360,15 @@ public final class SegmentBenchmark {
         for (Row r : rows) {
             out.printf(
                     "rounds %,d profiles x %d segments: engine %s; baseline %s%n",
-                    r.profiles(), r.segments(), rates(r.engineRates()), rates(r.baselineRates()));
+                    r.profiles(),
+                    r.segments(),
+                    BenchSupport.rates(r.engineRates(), " / "),
+                    BenchSupport.rates(r.baselineRates(), " / "));
         }
         out.println();
     }
 
     private static String bytes(double value) {
         return Double.isNaN(value) ? "-" : String.format("%,.0f", value);
-    }
-
-    private static String rates(List<Double> rates) {
-        List<String> text = new ArrayList<>();
-        for (double r : rates) {
-            text.add(String.format("%.0f", r));
-        }
-        return String.join(" / ", text);
     }
 }
