@@ -221,20 +221,26 @@ public final class IdentityResolver
                 return;
             }
         }
-        if (routeKnown(event, identities, out)) {
+        // One lookup per identity, shared by both paths below (null: unknown).
+        List<IdentityAssignment> found = new ArrayList<>(identities.size());
+        for (Identity identity : identities) {
+            found.add(assignments.get(keyOf(identity)));
+        }
+        if (routeKnown(event, identities, found, out)) {
             return;
         }
         // The profiles the event's known identities belong to, and the crm ids they would join.
         Map<String, List<Identity>> linked = new LinkedHashMap<>();
         TreeSet<String> crmIds = new TreeSet<>();
-        for (Identity identity : identities) {
-            IdentityAssignment assigned = assignments.get(keyOf(identity));
+        for (int i = 0; i < identities.size(); i++) {
+            Identity identity = identities.get(i);
+            IdentityAssignment assigned = found.get(i);
             if (assigned != null && !linked.containsKey(assigned.getProfileId())) {
                 List<Identity> profileIdentities = members.get(assigned.getProfileId());
                 linked.put(assigned.getProfileId(), profileIdentities);
                 profileIdentities.stream()
-                        .filter(i -> CRM.equals(i.getNamespace()))
-                        .forEach(i -> crmIds.add(i.getId()));
+                        .filter(member -> CRM.equals(member.getNamespace()))
+                        .forEach(member -> crmIds.add(member.getId()));
             }
             if (CRM.equals(identity.getNamespace())) {
                 crmIds.add(identity.getId());
@@ -297,24 +303,23 @@ public final class IdentityResolver
 
     /**
      * The common case: every identity of the event already belongs to one profile, so nothing links
-     * and nothing can conflict. One lookup per identity, and a write only when a sighting moves the
-     * last-seen time on.
+     * and nothing can conflict: a write only when a sighting moves the last-seen time on.
      *
      * @return whether the event was routed
      */
     private boolean routeKnown(
-            ExperienceEvent event, List<Identity> identities, Collector<ProfileInstruction> out)
+            ExperienceEvent event,
+            List<Identity> identities,
+            List<IdentityAssignment> found,
+            Collector<ProfileInstruction> out)
             throws Exception {
         String profileId = null;
-        List<IdentityAssignment> found = new ArrayList<>(identities.size());
-        for (Identity identity : identities) {
-            IdentityAssignment assigned = assignments.get(keyOf(identity));
+        for (IdentityAssignment assigned : found) {
             if (assigned == null
                     || (profileId != null && !profileId.equals(assigned.getProfileId()))) {
                 return false;
             }
             profileId = assigned.getProfileId();
-            found.add(assigned);
         }
         for (int i = 0; i < found.size(); i++) {
             IdentityAssignment assigned = found.get(i);

@@ -7,6 +7,7 @@ import io.rtprofile.jobs.identity.TransferLoop;
 import io.rtprofile.schema.internal.ProfileTransfer;
 
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.connector.source.SourceSplit;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -43,8 +44,8 @@ public final class KafkaTransferLoop implements TransferLoop {
                 .setParallelism(1);
     }
 
-    private static <S extends org.apache.flink.api.connector.source.SourceSplit, E>
-            Source<ProfileTransfer, S, E> endMarked(Source<ProfileTransfer, S, E> source) {
+    private static <S extends SourceSplit, E> Source<ProfileTransfer, S, E> endMarked(
+            Source<ProfileTransfer, S, E> source) {
         return new EndMarkedSource<>(
                 source, new AvroTypeInfo<>(ProfileTransfer.class), IdentityResolver::isEndMarker);
     }

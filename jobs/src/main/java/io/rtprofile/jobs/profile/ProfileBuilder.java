@@ -194,7 +194,9 @@ public final class ProfileBuilder
             return;
         }
         if (time > asOf) {
-            applyAfterAsOf(ctx.getCurrentKey(), event, out);
+            ProfileState current = current(ctx.getCurrentKey());
+            applyAfterAsOf(current, event, out);
+            profile.update(current);
             return;
         }
         if (!segments.plan().isEmpty() && time > watermark) {
@@ -210,13 +212,11 @@ public final class ProfileBuilder
     }
 
     /** Event time never gets past as-of: no window may see the event, but the profile does. */
-    private void applyAfterAsOf(String key, ExperienceEvent event, Collector<ProfileOutput> out)
-            throws Exception {
-        ProfileState current = current(key);
+    private void applyAfterAsOf(
+            ProfileState current, ExperienceEvent event, Collector<ProfileOutput> out) {
         if (merger.apply(current, event)) {
             emit(current, NO_TRANSITIONS, out);
         }
-        profile.update(current);
     }
 
     /** Keeps an event until its timestamp's timer (and any merge under way) lets it through. */
@@ -339,9 +339,7 @@ public final class ProfileBuilder
             due.sort(EVENT_ORDER);
             for (ExperienceEvent event : due) {
                 if (time > asOf) {
-                    if (merger.apply(current, event)) {
-                        emit(current, NO_TRANSITIONS, out);
-                    }
+                    applyAfterAsOf(current, event, out);
                 } else {
                     apply(current, event, segments, watermark, out);
                 }
