@@ -19,6 +19,12 @@ public final class Uids {
     public static final String PROFILE_TRANSFERS_SINK = "profile-transfers-sink";
     public static final String PROFILE_TRANSFERS_END_SINK = "profile-transfers-end-sink";
     public static final String PROFILE_BUILDER = "profile-builder";
+    public static final String MODEL_TRAINER = "model-trainer";
+    public static final String SEGMENT_DEFINITION_CHANGES = "segment-definition-changes";
+    public static final String MODEL_VERSION_CHANGES = "model-version-changes";
+    public static final String MODELS_SOURCE = "models-source";
+    public static final String MODELS_SINK = "models-sink";
+    public static final String TRAINING_EXAMPLES_SINK = "training-examples-sink";
     public static final String PROFILE_UPDATES_SINK = "profile-updates-sink";
     public static final String REJECTED_SINK = "events-rejected-sink";
     public static final String IDENTITY_CONFLICTS_SINK = "identity-conflicts-sink";

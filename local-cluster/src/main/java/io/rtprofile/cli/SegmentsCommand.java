@@ -4,7 +4,7 @@ import io.rtprofile.cli.RtProfileCli.UsageException;
 import io.rtprofile.jobs.segments.definition.SegmentDefinition;
 import io.rtprofile.jobs.segments.definition.SegmentDefinitionException;
 import io.rtprofile.jobs.segments.definition.SegmentDefinitions;
-import io.rtprofile.jobs.segments.definition.SegmentProblem;
+import io.rtprofile.jobs.segments.definition.DefinitionProblem;
 import io.rtprofile.jobs.segments.evaluation.SegmentCatalog;
 import io.rtprofile.local.segments.SegmentPublisher;
 
@@ -85,7 +85,7 @@ public final class SegmentsCommand implements Runnable {
                                 + (definitions.size() == 1 ? " definition OK" : " definitions OK"));
                 return 0;
             } catch (SegmentDefinitionException e) {
-                for (SegmentProblem problem : e.problems()) {
+                for (DefinitionProblem problem : e.problems()) {
                     err.println(problem);
                 }
                 return 1;
@@ -165,7 +165,7 @@ public final class SegmentsCommand implements Runnable {
                 published = publisher.list();
                 definitions = loadDefinitions(path, published.keySet());
             } catch (SegmentDefinitionException e) {
-                for (SegmentProblem problem : e.problems()) {
+                for (DefinitionProblem problem : e.problems()) {
                     err.println(problem);
                 }
                 return 1;

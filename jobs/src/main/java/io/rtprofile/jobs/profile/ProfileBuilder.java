@@ -1,16 +1,23 @@
 package io.rtprofile.jobs.profile;
 
 import io.rtprofile.jobs.config.ProfileJobSettings;
+import io.rtprofile.jobs.models.ModelCatalog;
+import io.rtprofile.jobs.models.scoring.ActiveModels;
 import io.rtprofile.jobs.segments.evaluation.SegmentCatalog;
 import io.rtprofile.jobs.segments.evaluation.SegmentEvaluator;
 import io.rtprofile.jobs.segments.evaluation.SegmentPlan;
 import io.rtprofile.schema.ExperienceEvent;
+import io.rtprofile.schema.Model;
+import io.rtprofile.schema.Score;
+import io.rtprofile.schema.TrainingExample;
+import io.rtprofile.schema.internal.CatalogChange;
 import io.rtprofile.schema.internal.ProfileInstruction;
 import io.rtprofile.schema.internal.ProfileOutput;
 import io.rtprofile.schema.internal.ProfileTransfer;
 import io.rtprofile.schema.internal.SegmentDefinitionChange;
 import io.rtprofile.schema.internal.Tombstone;
 import io.rtprofile.schema.internal.TombstoneReason;
+import io.rtprofile.schema.state.PendingExample;
 import io.rtprofile.schema.state.ProfileState;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -36,12 +43,14 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 
 /**
@@ -62,10 +71,17 @@ import java.util.function.LongPredicate;
  * tombstone; the survivor holds its own events until every state it expects has arrived, merges it,
  * and decides every segment again on the merged profile, so a "not" condition sees the events of
  * both. {@code privacy.delete} erases a profile with its timers and leaves a tombstone.
+ *
+ * <p>Models (docs/models.md): their features are measures compiled into the segment plan, so they
+ * share aggregates with segments. Every evaluation scores the profile with each model's latest
+ * published version (broadcast, from the trainer), and an update is due when a score moved enough.
+ * A profile takes a training example (its inputs at that instant) on an event, at most one pending
+ * per model, and labels it positive on an outcome event within the horizon or negative on an
+ * event-time timer at its end; labelled examples leave on {@link #TRAINING_EXAMPLES}.
  */
 public final class ProfileBuilder
         extends KeyedBroadcastProcessFunction<
-                String, ProfileInstruction, SegmentDefinitionChange, ProfileOutput> {
+                String, ProfileInstruction, CatalogChange, ProfileOutput> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ProfileBuilder.class);
 
@@ -73,6 +89,26 @@ public final class ProfileBuilder
     public static final MapStateDescriptor<String, String> PUBLISHED_SEGMENTS =
             new MapStateDescriptor<>(
                     "segment-definitions", StringSerializer.INSTANCE, StringSerializer.INSTANCE);
+
+    /** Broadcast state: the latest published version of each model, by model id. */
+    public static final MapStateDescriptor<String, Model> PUBLISHED_MODELS =
+            new MapStateDescriptor<>(
+                    "published-models",
+                    StringSerializer.INSTANCE,
+                    new AvroSerializer<>(Model.class));
+
+    /** Labelled training examples, for the trainer and the {@code training-examples} topic. */
+    public static final OutputTag<TrainingExample> TRAINING_EXAMPLES =
+            new OutputTag<>("training-examples", new AvroTypeInfo<>(TrainingExample.class));
+
+    /**
+     * A score shown in an update is replaced (and an update is due) when the model's score of the
+     * profile moves by at least this much, or its percentile by {@link #PERCENTILE_CHANGE}: small
+     * moves from each new model version do not each rewrite every profile downstream.
+     */
+    static final double SCORE_CHANGE = 0.01;
+
+    static final int PERCENTILE_CHANGE = 5;
 
     /** The state of absorbed profiles, on its way back to the resolver and on to the survivor. */
     public static final OutputTag<ProfileTransfer> TRANSFERS =
@@ -84,18 +120,24 @@ public final class ProfileBuilder
 
     private final ProfileMerger merger;
     private final SegmentCatalog initialSegments;
+    private final ModelCatalog initialModels;
     private final long asOf;
 
     private transient ValueState<ProfileState> profile;
     private transient MapState<Long, List<ExperienceEvent>> pending;
     private transient ValueState<List<String>> awaited;
+    private transient MapState<String, PendingExample> examples;
     private transient SegmentEvaluator evaluator;
+    private transient ActiveModels models;
     private transient Map<String, String> activeTexts;
+    private transient Map<String, String> activeModelTexts;
+    private transient Map<String, Model> versions;
     private transient Counter updates;
     private transient Counter transitions;
     private transient Counter expressionErrors;
     private transient Counter refusedDefinitions;
     private transient Counter mergesCompleted;
+    private transient Counter examplesLabelled;
 
     public ProfileBuilder(ProfileJobSettings settings, SegmentCatalog initialSegments) {
         this(settings, initialSegments, Long.MAX_VALUE);
@@ -106,8 +148,21 @@ public final class ProfileBuilder
      *     update attributes and identities, at once, but segments stay as of that instant.
      */
     public ProfileBuilder(ProfileJobSettings settings, SegmentCatalog initialSegments, long asOf) {
+        this(settings, initialSegments, ModelCatalog.empty(), asOf);
+    }
+
+    /**
+     * @param initialModels the models in force from the start; published versions (and run-time
+     *     definitions) arrive on the broadcast input and win over them
+     */
+    public ProfileBuilder(
+            ProfileJobSettings settings,
+            SegmentCatalog initialSegments,
+            ModelCatalog initialModels,
+            long asOf) {
         this.merger = new ProfileMerger(settings);
         this.initialSegments = Objects.requireNonNull(initialSegments, "initialSegments");
+        this.initialModels = Objects.requireNonNull(initialModels, "initialModels");
         this.asOf = asOf;
     }
 
@@ -121,12 +176,22 @@ public final class ProfileBuilder
         profile = getRuntimeContext().getState(profileStateDescriptor());
         pending = getRuntimeContext().getMapState(pendingEventsDescriptor());
         awaited = getRuntimeContext().getState(awaitedTransfersDescriptor());
+        examples = getRuntimeContext().getMapState(pendingExamplesDescriptor());
         var metrics = getRuntimeContext().getMetricGroup();
         updates = metrics.counter("profileUpdates");
         transitions = metrics.counter("segmentTransitions");
         expressionErrors = metrics.counter("segmentExpressionErrors");
         refusedDefinitions = metrics.counter("segmentDefinitionsRefused");
         mergesCompleted = metrics.counter("profileMergesCompleted");
+        examplesLabelled = metrics.counter("trainingExamplesLabelled");
+    }
+
+    /** Training examples taken and not labelled yet, by model id: at most one per model. */
+    public static MapStateDescriptor<String, PendingExample> pendingExamplesDescriptor() {
+        return new MapStateDescriptor<>(
+                "examples-awaiting-labels",
+                StringSerializer.INSTANCE,
+                new AvroSerializer<>(PendingExample.class));
     }
 
     /**
@@ -166,9 +231,10 @@ public final class ProfileBuilder
             leave(ctx, out, TombstoneReason.erased, null, instruction.getAt());
             return;
         }
-        SegmentEvaluator segments = evaluator(ctx.getBroadcastState(PUBLISHED_SEGMENTS));
+        SegmentEvaluator segments = evaluator(ctx);
+        Side side = new Side(ctx.timerService(), example -> ctx.output(TRAINING_EXAMPLES, example));
         if (instruction.getTransfer() != null) {
-            receive(instruction.getTransfer(), segments, ctx, out);
+            receive(instruction.getTransfer(), segments, ctx, side, out);
             return;
         }
         List<String> waits = awaited.value();
@@ -199,17 +265,20 @@ public final class ProfileBuilder
             profile.update(current);
             return;
         }
-        if (!segments.plan().isEmpty() && time > watermark) {
+        if (segments.plan().isOrderSensitive() && time > watermark) {
             // Held until the watermark passes it (at most the allowed lateness): the price of
             // exact transitions. Without segments nothing depends on order, so nothing waits.
             hold(event, ctx.timerService());
             return;
         }
         ProfileState current = current(ctx.getCurrentKey());
-        apply(current, event, segments, watermark, out);
+        apply(current, event, segments, watermark, side, out);
         schedule(current, segments, ctx.timerService());
         profile.update(current);
     }
+
+    /** Where an evaluation's timers and labelled examples go. */
+    private record Side(TimerService timers, Consumer<TrainingExample> examples) {}
 
     /** Event time never gets past as-of: no window may see the event, but the profile does. */
     private void applyAfterAsOf(
@@ -257,6 +326,10 @@ public final class ProfileBuilder
         if (state != null && state.getBoundaryTimer() != NO_TIMER) {
             ctx.timerService().deleteEventTimeTimer(state.getBoundaryTimer());
         }
+        // Examples waiting for labels describe a profile that no longer exists: they go too.
+        for (PendingExample example : examples.values()) {
+            ctx.timerService().deleteEventTimeTimer(example.getDeadline());
+        }
         if (reason == TombstoneReason.merged) {
             held.sort(EVENT_ORDER);
             ctx.output(
@@ -270,6 +343,7 @@ public final class ProfileBuilder
         profile.clear();
         pending.clear();
         awaited.clear();
+        examples.clear();
     }
 
     /**
@@ -280,6 +354,7 @@ public final class ProfileBuilder
             ProfileTransfer transfer,
             SegmentEvaluator segments,
             ReadOnlyContext ctx,
+            Side side,
             Collector<ProfileOutput> out)
             throws Exception {
         ProfileState current = current(ctx.getCurrentKey());
@@ -301,15 +376,18 @@ public final class ProfileBuilder
         awaited.clear();
         mergesCompleted.inc();
         long watermark = ctx.timerService().currentWatermark();
-        SegmentEvaluator.Transitions result =
-                current.getSegmentClock() == Long.MIN_VALUE
-                        ? NO_TRANSITIONS
-                        : segments.evaluate(current, current.getSegmentClock(), watermark, true);
+        SegmentEvaluator.Transitions result = NO_TRANSITIONS;
+        if (current.getSegmentClock() != Long.MIN_VALUE) {
+            // Scores of the merged profile first: segment conditions may read them.
+            rescore(current, segments, current.getSegmentClock());
+            result = segments.evaluate(current, current.getSegmentClock(), watermark, true);
+        }
         if (!current.getIdentities().isEmpty()) {
             // (Without identities no event has been applied to either side yet: nothing to show.)
             emit(current, result, out);
         }
-        release(current, segments, watermark, ctx, out);
+        release(current, segments, watermark, side, out);
+        expireExamples(ctx.getCurrentKey(), watermark, side);
         schedule(current, segments, ctx.timerService());
         profile.update(current);
     }
@@ -323,12 +401,12 @@ public final class ProfileBuilder
             ProfileState current,
             SegmentEvaluator segments,
             long watermark,
-            ReadOnlyContext ctx,
+            Side side,
             Collector<ProfileOutput> out)
             throws Exception {
         List<Long> times = new ArrayList<>();
         for (Long time : pending.keys()) {
-            if (segments.plan().isEmpty() || time <= watermark || time > asOf) {
+            if (!segments.plan().isOrderSensitive() || time <= watermark || time > asOf) {
                 times.add(time);
             }
         }
@@ -341,11 +419,11 @@ public final class ProfileBuilder
                 if (time > asOf) {
                     applyAfterAsOf(current, event, out);
                 } else {
-                    apply(current, event, segments, watermark, out);
+                    apply(current, event, segments, watermark, side, out);
                 }
             }
         }
-        if (!segments.plan().isEmpty()) {
+        if (segments.plan().isOrderSensitive()) {
             catchUp(current, segments, boundary -> boundary <= watermark, watermark, out);
         }
     }
@@ -359,18 +437,30 @@ public final class ProfileBuilder
         return current != null ? current : ProfileMerger.newProfile(key);
     }
 
-    /** Applies one event: boundaries due before it, then the event, then its evaluation. */
+    /**
+     * Applies one event: boundaries due before it, then the event; then its labels and scores, the
+     * examples it takes, and its segment evaluation.
+     */
     private void apply(
             ProfileState current,
             ExperienceEvent event,
             SegmentEvaluator segments,
             long watermark,
-            Collector<ProfileOutput> out) {
+            Side side,
+            Collector<ProfileOutput> out)
+            throws Exception {
         long time = event.getTimestamp();
         // Exits due before this event are reported at their own instants, first.
         catchUp(current, segments, boundary -> boundary < time, watermark, out);
         segments.observe(current, event, watermark);
         boolean changed = merger.apply(current, event);
+        if (!models.isEmpty()) {
+            long at = Math.max(time, current.getSegmentClock());
+            label(current.getProfileId(), event, segments, side);
+            Object[] measured = segments.measure(current, at);
+            changed |= rescore(current, measured, at);
+            takeExamples(current.getProfileId(), event, measured, at, segments, side);
+        }
         SegmentEvaluator.Transitions result = segments.evaluate(current, time, watermark);
         if (changed || !result.isEmpty()) {
             emit(current, result, out);
@@ -389,7 +479,8 @@ public final class ProfileBuilder
             }
             return;
         }
-        SegmentEvaluator segments = evaluator(ctx.getBroadcastState(PUBLISHED_SEGMENTS));
+        SegmentEvaluator segments = evaluator(ctx);
+        Side side = new Side(ctx.timerService(), example -> ctx.output(TRAINING_EXAMPLES, example));
         long watermark = ctx.timerService().currentWatermark();
         List<ExperienceEvent> due = pending.get(timestamp);
         ProfileState current = profile.value();
@@ -398,9 +489,12 @@ public final class ProfileBuilder
             current = current != null ? current : ProfileMerger.newProfile(ctx.getCurrentKey());
             due.sort(EVENT_ORDER);
             for (ExperienceEvent event : due) {
-                apply(current, event, segments, watermark, out);
+                apply(current, event, segments, watermark, side, out);
             }
-        } else if (current == null || current.getBoundaryTimer() != timestamp) {
+        }
+        // After the events of this instant, which may still label an example due now.
+        expireExamples(ctx.getCurrentKey(), timestamp, side);
+        if (due == null && (current == null || current.getBoundaryTimer() != timestamp)) {
             return; // superseded: a later event already evaluated past it and moved the timer
         }
         if (current.getBoundaryTimer() == timestamp) {
@@ -413,6 +507,44 @@ public final class ProfileBuilder
 
     @Override
     public void processBroadcastElement(
+            CatalogChange change, Context ctx, Collector<ProfileOutput> out) throws Exception {
+        if (change.getModel() != null) {
+            publish(change.getModel(), ctx);
+        } else if (change.getSegment() != null) {
+            changeSegment(change.getSegment(), ctx, out);
+        }
+    }
+
+    /**
+     * A model version arrives: later versions replace earlier ones (the topic is read from its
+     * start, so older ones come again after a restart). New weights change nothing at once:
+     * profiles are scored with them at their next evaluation. A new definition (or a removal)
+     * recompiles what the task evaluates.
+     */
+    private void publish(Model model, Context ctx) throws Exception {
+        BroadcastState<String, Model> published = ctx.getBroadcastState(PUBLISHED_MODELS);
+        Model held = published.get(model.getModelId());
+        if (held != null && held.getVersion() >= model.getVersion()) {
+            return;
+        }
+        evaluator(ctx);
+        published.put(model.getModelId(), model);
+        versions.put(model.getModelId(), model);
+        String text = model.getDefinition();
+        String active = activeModelTexts.get(model.getModelId());
+        if (!Objects.equals(text, active)) {
+            evaluator = null;
+            evaluator(ctx);
+            LOG.info(
+                    "Model {} {} (version {}); models in force now {}",
+                    model.getModelId(),
+                    text == null ? "removed" : "defined",
+                    model.getVersion(),
+                    activeModelTexts.keySet());
+        }
+    }
+
+    private void changeSegment(
             SegmentDefinitionChange change, Context ctx, Collector<ProfileOutput> out)
             throws Exception {
         BroadcastState<String, String> published = ctx.getBroadcastState(PUBLISHED_SEGMENTS);
@@ -423,11 +555,11 @@ public final class ProfileBuilder
                         && text.equals(initialSegments.texts().getOrDefault(change.getId(), "")))) {
             return; // a replay of what is already in force (the topic is read from the start)
         }
-        evaluator(published);
+        evaluator(ctx);
         Map<String, String> before = activeTexts;
         published.put(change.getId(), text);
         evaluator = null;
-        SegmentEvaluator segments = evaluator(published);
+        SegmentEvaluator segments = evaluator(ctx);
         if (activeTexts.equals(before)) {
             return;
         }
@@ -463,6 +595,7 @@ public final class ProfileBuilder
                     catchUp(current, segments, boundary -> boundary <= now, watermark, out);
                     SegmentEvaluator.Transitions result =
                             segments.evaluate(current, now, watermark, true);
+                    // (Scores stay as they are: they change at the profile's next evaluation.)
                     if (!result.isEmpty()) {
                         emit(current, result, out);
                     }
@@ -481,11 +614,163 @@ public final class ProfileBuilder
         long boundary;
         while ((boundary = segments.nextBoundary(current)) != SegmentEvaluator.NEVER
                 && due.test(boundary)) {
+            // A feature leaving its window moves a score as an exit moves a membership.
+            boolean rescored = rescore(current, segments, boundary);
             SegmentEvaluator.Transitions result = segments.evaluate(current, boundary, watermark);
-            if (!result.isEmpty()) {
+            if (rescored || !result.isEmpty()) {
                 emit(current, result, out);
             }
         }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Models: scores, examples, labels (docs/models.md).
+
+    private boolean rescore(ProfileState current, SegmentEvaluator segments, long at) {
+        if (models.isEmpty() && current.getScores().isEmpty()) {
+            return false;
+        }
+        return rescore(
+                current, models.isEmpty() ? new Object[0] : segments.measure(current, at), at);
+    }
+
+    /**
+     * Scores the profile with every model that has a published version, from the measured features;
+     * replaces a shown score that moved enough ({@link #SCORE_CHANGE}), adds new ones and drops
+     * those of models no longer in force.
+     *
+     * @return whether the shown scores changed (an update is due)
+     */
+    private boolean rescore(ProfileState current, Object[] measured, long at) {
+        Map<String, Score> shown = current.getScores();
+        Map<String, Score> next = new HashMap<>();
+        boolean changed = false;
+        for (ActiveModels.Active model : models.models()) {
+            Model published = versions.get(model.id());
+            if (published == null
+                    || published.getExamples() == 0
+                    || !published.getDefinition().equals(activeModelTexts.get(model.id()))) {
+                continue; // nothing learned yet for this definition: no score to show
+            }
+            Score fresh = ActiveModels.score(model, models.inputs(model, measured), published);
+            Score old = shown.get(model.id());
+            if (old == null || movedEnough(old, fresh)) {
+                next.put(model.id(), fresh);
+                changed = true;
+            } else {
+                next.put(model.id(), old);
+            }
+        }
+        changed |= !next.keySet().equals(shown.keySet());
+        if (changed) {
+            current.setScores(next);
+            current.setScoresChangedAt(Math.max(current.getScoresChangedAt(), at));
+        }
+        return changed;
+    }
+
+    private static boolean movedEnough(Score old, Score fresh) {
+        if (Math.abs(old.getScore() - fresh.getScore()) >= SCORE_CHANGE) {
+            return true;
+        }
+        Integer before = old.getPercentile();
+        Integer after = fresh.getPercentile();
+        if (before == null || after == null) {
+            return before != after;
+        }
+        return Math.abs(before - after) >= PERCENTILE_CHANGE;
+    }
+
+    /** The event is an outcome for the examples it falls after, within their horizon. */
+    private void label(
+            String profileId, ExperienceEvent event, SegmentEvaluator segments, Side side)
+            throws Exception {
+        long time = event.getTimestamp();
+        for (ActiveModels.Active model : models.models()) {
+            PendingExample example = examples.get(model.id());
+            if (example != null
+                    && time > example.getTakenAt()
+                    && time <= example.getDeadline()
+                    && segments.matches(model.definition().label().event(), event)) {
+                examples.remove(model.id());
+                labelled(model.id(), profileId, example, time, true, side);
+            }
+        }
+    }
+
+    /** Takes an example for each model without one pending whose trigger the event matches. */
+    private void takeExamples(
+            String profileId,
+            ExperienceEvent event,
+            Object[] measured,
+            long at,
+            SegmentEvaluator segments,
+            Side side)
+            throws Exception {
+        for (ActiveModels.Active model : models.models()) {
+            if (examples.contains(model.id())
+                    || (model.definition().examplesWhen().isPresent()
+                            && !segments.matches(model.definition().examplesWhen().get(), event))) {
+                continue;
+            }
+            Model published = versions.get(model.id());
+            long deadline = at + model.definition().label().within().millis();
+            examples.put(
+                    model.id(),
+                    new PendingExample(
+                            at,
+                            deadline,
+                            published == null ? 0L : published.getVersion(),
+                            models.inputs(model, measured).values()));
+            side.timers().registerEventTimeTimer(deadline);
+        }
+    }
+
+    /** Examples whose horizon has passed by {@code upTo} had no outcome: negative. */
+    private void expireExamples(String profileId, long upTo, Side side) throws Exception {
+        List<String> expired = new ArrayList<>();
+        for (Map.Entry<String, PendingExample> entry : examples.entries()) {
+            if (entry.getValue().getDeadline() <= upTo) {
+                expired.add(entry.getKey());
+            }
+        }
+        for (String modelId : expired) {
+            PendingExample example = examples.get(modelId);
+            examples.remove(modelId);
+            if (activeModelTexts.containsKey(modelId)) {
+                labelled(modelId, profileId, example, example.getDeadline(), false, side);
+            }
+        }
+    }
+
+    private void labelled(
+            String modelId,
+            String profileId,
+            PendingExample example,
+            long labelledAt,
+            boolean label,
+            Side side) {
+        side.examples()
+                .accept(
+                        new TrainingExample(
+                                modelId,
+                                profileId,
+                                example.getTakenAt(),
+                                labelledAt,
+                                label,
+                                example.getModelVersion(),
+                                example.getFeatures()));
+        examplesLabelled.inc();
+    }
+
+    /** Whether a timer at {@code time} still serves an example's deadline. */
+    private boolean isExampleDeadline(long time) throws Exception {
+        for (PendingExample example : examples.values()) {
+            if (example.getDeadline() == time) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Keeps exactly one timer per profile, at its next window boundary. */
@@ -499,7 +784,7 @@ public final class ProfileBuilder
         }
         if (registered != NO_TIMER) {
             // One timer per instant serves both purposes: keep it while events wait for it.
-            if (!pending.contains(registered)) {
+            if (!pending.contains(registered) && !isExampleDeadline(registered)) {
                 timers.deleteEventTimeTimer(registered);
             }
         }
@@ -520,8 +805,23 @@ public final class ProfileBuilder
         transitions.inc(result.changes().size());
     }
 
-    /** The evaluator for the definitions in force, compiled once per change of them. */
-    private SegmentEvaluator evaluator(ReadOnlyBroadcastState<String, String> published)
+    private SegmentEvaluator evaluator(ReadOnlyContext ctx) throws Exception {
+        return evaluator(
+                ctx.getBroadcastState(PUBLISHED_SEGMENTS), ctx.getBroadcastState(PUBLISHED_MODELS));
+    }
+
+    private SegmentEvaluator evaluator(Context ctx) throws Exception {
+        return evaluator(
+                ctx.getBroadcastState(PUBLISHED_SEGMENTS), ctx.getBroadcastState(PUBLISHED_MODELS));
+    }
+
+    /**
+     * The evaluator for the segments and models in force, compiled once per change of their
+     * definitions (not of a model's weights).
+     */
+    private SegmentEvaluator evaluator(
+            ReadOnlyBroadcastState<String, String> published,
+            ReadOnlyBroadcastState<String, Model> publishedModels)
             throws Exception {
         if (evaluator == null) {
             Map<String, String> texts = new TreeMap<>(initialSegments.texts());
@@ -540,10 +840,35 @@ public final class ProfileBuilder
             Map<String, String> active = new TreeMap<>();
             resolution.active().forEach(d -> active.put(d.id(), texts.get(d.id())));
             activeTexts = active;
+            models = models(publishedModels);
             evaluator =
                     new SegmentEvaluator(
-                            SegmentPlan.of(resolution.active()), expressionErrors::inc);
+                            SegmentPlan.of(resolution.active(), models.measures()),
+                            expressionErrors::inc);
         }
         return evaluator;
+    }
+
+    /** The models in force: the initial ones, replaced or removed by published definitions. */
+    private ActiveModels models(ReadOnlyBroadcastState<String, Model> published) throws Exception {
+        Map<String, String> texts = new TreeMap<>(initialModels.texts());
+        versions = new HashMap<>();
+        for (Map.Entry<String, Model> entry : published.immutableEntries()) {
+            versions.put(entry.getKey(), entry.getValue());
+            if (entry.getValue().getDefinition() == null) {
+                texts.remove(entry.getKey());
+            } else {
+                texts.put(entry.getKey(), entry.getValue().getDefinition());
+            }
+        }
+        ActiveModels.Resolution resolution = ActiveModels.resolve(texts);
+        for (String refusal : resolution.refused()) {
+            LOG.warn("Model definition not in force: {}", refusal);
+            refusedDefinitions.inc();
+        }
+        Map<String, String> active = new TreeMap<>();
+        resolution.models().models().forEach(m -> active.put(m.id(), texts.get(m.id())));
+        activeModelTexts = active;
+        return resolution.models();
     }
 }

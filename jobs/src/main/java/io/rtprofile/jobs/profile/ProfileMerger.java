@@ -5,6 +5,7 @@ import io.rtprofile.jobs.segments.evaluation.SegmentEvaluator;
 import io.rtprofile.schema.ExperienceEvent;
 import io.rtprofile.schema.Identity;
 import io.rtprofile.schema.ProfileUpdate;
+import io.rtprofile.schema.Score;
 import io.rtprofile.schema.SegmentChange;
 import io.rtprofile.schema.SegmentMembership;
 import io.rtprofile.schema.SegmentStatus;
@@ -50,6 +51,7 @@ public final class ProfileMerger implements Serializable {
                 .setAttributes(new HashMap<>())
                 .setSegments(new HashMap<>())
                 .setWindows(new HashMap<>())
+                .setScores(new HashMap<>())
                 .build();
     }
 
@@ -173,7 +175,8 @@ public final class ProfileMerger implements Serializable {
         for (AttributeState attribute : profile.getAttributes().values()) {
             latest = Math.max(latest, attribute.getTimestamp());
         }
-        return Math.max(latest, profile.getSegmentsChangedAt());
+        return Math.max(
+                latest, Math.max(profile.getSegmentsChangedAt(), profile.getScoresChangedAt()));
     }
 
     /** The next update of a profile; increments its version. */
@@ -228,8 +231,16 @@ public final class ProfileMerger implements Serializable {
                 .setAttributes(visible)
                 .setSegments(memberships(profile))
                 .setSegmentChanges(new ArrayList<>())
-                .setScores(new HashMap<>())
+                .setScores(scores(profile))
                 .build();
+    }
+
+    /** Copies of the scores as last computed (the state record is updated in place later). */
+    private static Map<String, Score> scores(ProfileState profile) {
+        Map<String, Score> scores = new HashMap<>();
+        profile.getScores()
+                .forEach((model, score) -> scores.put(model, Score.newBuilder(score).build()));
+        return scores;
     }
 
     /**

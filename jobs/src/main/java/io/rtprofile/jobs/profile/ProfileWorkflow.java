@@ -7,10 +7,16 @@ import io.rtprofile.jobs.identity.IdentityResolver;
 import io.rtprofile.jobs.identity.IdentityResolverOperator;
 import io.rtprofile.jobs.identity.TransferLoop;
 import io.rtprofile.jobs.ingest.RejectionRouter;
+import io.rtprofile.jobs.models.ModelCatalog;
+import io.rtprofile.jobs.models.ModelLoop;
+import io.rtprofile.jobs.models.training.ModelTrainer;
 import io.rtprofile.jobs.segments.evaluation.SegmentCatalog;
 import io.rtprofile.schema.ExperienceEvent;
 import io.rtprofile.schema.LinkRefusal;
+import io.rtprofile.schema.Model;
 import io.rtprofile.schema.RejectedEvent;
+import io.rtprofile.schema.TrainingExample;
+import io.rtprofile.schema.internal.CatalogChange;
 import io.rtprofile.schema.internal.IngestedRecord;
 import io.rtprofile.schema.internal.ProfileInstruction;
 import io.rtprofile.schema.internal.ProfileOutput;
@@ -31,8 +37,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <pre>
  * ingested -> route rejections -> keyBy(eventId) deduplicate
  *          -> keyBy(graph) resolve identities (parallelism 1) <- transfers (feedback edge)
- *          -> keyBy(profileId) build profiles (+ segment definitions, broadcast)
+ *          -> keyBy(profileId) build profiles (+ segment definitions and models, broadcast)
  *          -> updates and tombstones; transfers -> feedback edge
+ *          -> labelled examples -> keyBy(modelId) train (parallelism 1) -> models -> feedback edge
  * </pre>
  */
 public final class ProfileWorkflow {
@@ -42,13 +49,37 @@ public final class ProfileWorkflow {
     public record Outputs(
             DataStream<ProfileOutput> updates,
             DataStream<RejectedEvent> rejected,
-            DataStream<LinkRefusal> refusedLinks) {}
+            DataStream<LinkRefusal> refusedLinks,
+            DataStream<TrainingExample> examples,
+            DataStream<Model> models) {}
+
+    /** The workflow without models. */
+    public static Outputs defineWorkflow(
+            DataStream<IngestedRecord> ingested,
+            DataStream<SegmentDefinitionChange> definitionChanges,
+            TransferLoop transferLoop,
+            ProfileJobSettings settings,
+            SegmentCatalog initialSegments,
+            long asOf) {
+        return defineWorkflow(
+                ingested,
+                definitionChanges,
+                transferLoop,
+                null,
+                settings,
+                initialSegments,
+                ModelCatalog.empty(),
+                asOf);
+    }
 
     /**
      * @param definitionChanges records of the {@code segment-definitions} topic (or nothing, for a
      *     bounded run); broadcast to every profile task
      * @param transferLoop the feedback edge of identity merges
+     * @param modelLoop the feedback edge of model versions; {@code null} for a job without models
+     *     (the trainer's versions then reach no profile)
      * @param initialSegments the definitions in force from the start
+     * @param initialModels the models in force from the start
      * @param asOf where a bounded run stops event time (events after it update attributes, but no
      *     window sees them); {@code Long.MAX_VALUE} for the job
      */
@@ -56,8 +87,10 @@ public final class ProfileWorkflow {
             DataStream<IngestedRecord> ingested,
             DataStream<SegmentDefinitionChange> definitionChanges,
             TransferLoop transferLoop,
+            ModelLoop modelLoop,
             ProfileJobSettings settings,
             SegmentCatalog initialSegments,
+            ModelCatalog initialModels,
             long asOf) {
         StreamExecutionEnvironment env = ingested.getExecutionEnvironment();
         SingleOutputStreamOperator<ExperienceEvent> events =
@@ -82,28 +115,78 @@ public final class ProfileWorkflow {
                                 "Resolve identities",
                                 new AvroTypeInfo<>(ProfileInstruction.class),
                                 new IdentityResolverOperator(
-                                        new IdentityResolver(settings, transferLoop.closer())))
+                                        new IdentityResolver(
+                                                settings, closers(transferLoop, modelLoop))))
                         .uid(Uids.IDENTITY_RESOLVER)
                         // One writer of the graph: see IdentityResolver and docs/identity.md.
                         .setParallelism(1)
                         .setMaxParallelism(1);
 
+        AvroTypeInfo<CatalogChange> changeType = new AvroTypeInfo<>(CatalogChange.class);
+        DataStream<CatalogChange> catalogChanges =
+                definitionChanges
+                        .map(c -> new CatalogChange(c, null), changeType)
+                        .uid(Uids.SEGMENT_DEFINITION_CHANGES)
+                        .name("Segment definitions");
+        if (modelLoop != null) {
+            catalogChanges =
+                    catalogChanges.union(
+                            modelLoop
+                                    .modelsIn(env)
+                                    .map(m -> new CatalogChange(null, m), changeType)
+                                    .uid(Uids.MODEL_VERSION_CHANGES)
+                                    .name("Model versions"));
+        }
         SingleOutputStreamOperator<ProfileOutput> updates =
                 instructions
                         .keyBy(ProfileInstruction::getProfileId, Types.STRING)
-                        .connect(definitionChanges.broadcast(ProfileBuilder.PUBLISHED_SEGMENTS))
+                        .connect(
+                                catalogChanges.broadcast(
+                                        ProfileBuilder.PUBLISHED_SEGMENTS,
+                                        ProfileBuilder.PUBLISHED_MODELS))
                         .process(
-                                new ProfileBuilder(settings, initialSegments, asOf),
+                                new ProfileBuilder(settings, initialSegments, initialModels, asOf),
                                 new AvroTypeInfo<>(ProfileOutput.class))
                         .uid(Uids.PROFILE_BUILDER)
                         .name("Build profiles");
         transferLoop.transfersOut(updates.getSideOutput(ProfileBuilder.TRANSFERS));
         transferLoop.loopEnd(instructions.getSideOutput(IdentityResolver.LOOP_END));
 
+        DataStream<TrainingExample> examples =
+                updates.getSideOutput(ProfileBuilder.TRAINING_EXAMPLES);
+        SingleOutputStreamOperator<Model> models =
+                examples.keyBy(TrainingExample::getModelId, Types.STRING)
+                        .process(new ModelTrainer(initialModels), new AvroTypeInfo<>(Model.class))
+                        .uid(Uids.MODEL_TRAINER)
+                        .name("Train models")
+                        // One task: see ModelTrainer (its sketches are operator state).
+                        .setParallelism(1)
+                        .setMaxParallelism(1);
+        if (modelLoop != null) {
+            modelLoop.modelsOut(models);
+        }
+
         DataStream<RejectedEvent> rejected =
                 events.getSideOutput(RejectionRouter.REJECTED)
                         .union(instructions.getSideOutput(IdentityResolver.SUPPRESSED));
         return new Outputs(
-                updates, rejected, instructions.getSideOutput(IdentityResolver.REFUSED_LINKS));
+                updates,
+                rejected,
+                instructions.getSideOutput(IdentityResolver.REFUSED_LINKS),
+                examples,
+                models);
+    }
+
+    /** The resolver closes both feedback edges of a bounded run at the same moment. */
+    private static IdentityResolver.LoopCloser closers(TransferLoop transfers, ModelLoop models) {
+        IdentityResolver.LoopCloser first = transfers.closer();
+        IdentityResolver.LoopCloser second = models == null ? null : models.closer();
+        if (first == null || second == null) {
+            return first != null ? first : second;
+        }
+        return () -> {
+            first.close();
+            second.close();
+        };
     }
 }

@@ -142,7 +142,8 @@ class LoopbackChannelTest {
                 new LoopbackSink.Writer<>(
                         id,
                         Types.TUPLE(Types.STRING, Types.LONG)
-                                .createSerializer(new SerializerConfigImpl()));
+                                .createSerializer(new SerializerConfigImpl()),
+                        false);
         Tuple2<String, Long> record = Tuple2.of("a", 1L);
 
         writer.write(record, context(5L));

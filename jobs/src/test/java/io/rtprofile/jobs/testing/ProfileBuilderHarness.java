@@ -3,7 +3,10 @@ package io.rtprofile.jobs.testing;
 import io.rtprofile.jobs.profile.ProfileBuilder;
 import io.rtprofile.jobs.profile.ProfileKeys;
 import io.rtprofile.schema.ExperienceEvent;
+import io.rtprofile.schema.Model;
 import io.rtprofile.schema.ProfileUpdate;
+import io.rtprofile.schema.TrainingExample;
+import io.rtprofile.schema.internal.CatalogChange;
 import io.rtprofile.schema.internal.ProfileInstruction;
 import io.rtprofile.schema.internal.ProfileOutput;
 import io.rtprofile.schema.internal.ProfileTransfer;
@@ -25,7 +28,7 @@ import java.util.List;
  */
 public final class ProfileBuilderHarness implements AutoCloseable {
     private final KeyedBroadcastOperatorTestHarness<
-                    String, ProfileInstruction, SegmentDefinitionChange, ProfileOutput>
+                    String, ProfileInstruction, CatalogChange, ProfileOutput>
             harness;
     private final List<String> namespaces;
 
@@ -34,7 +37,10 @@ public final class ProfileBuilderHarness implements AutoCloseable {
         this.harness =
                 new KeyedBroadcastOperatorTestHarness<>(
                         new CoBroadcastWithKeyedOperator<>(
-                                builder, List.of(ProfileBuilder.PUBLISHED_SEGMENTS)),
+                                builder,
+                                List.of(
+                                        ProfileBuilder.PUBLISHED_SEGMENTS,
+                                        ProfileBuilder.PUBLISHED_MODELS)),
                         ProfileInstruction::getProfileId,
                         Types.STRING,
                         1,
@@ -78,7 +84,22 @@ public final class ProfileBuilderHarness implements AutoCloseable {
 
     public void processBroadcastElement(SegmentDefinitionChange change, long timestamp)
             throws Exception {
-        harness.processBroadcastElement(change, timestamp);
+        harness.processBroadcastElement(new CatalogChange(change, null), timestamp);
+    }
+
+    /** A published model version arrives, as the trainer's would. */
+    public void publish(Model model, long timestamp) throws Exception {
+        harness.processBroadcastElement(new CatalogChange(null, model), timestamp);
+    }
+
+    /** The labelled training examples emitted so far, in order. */
+    public List<TrainingExample> examples() {
+        List<TrainingExample> examples = new ArrayList<>();
+        var records = harness.getSideOutput(ProfileBuilder.TRAINING_EXAMPLES);
+        if (records != null) {
+            records.forEach(r -> examples.add(r.getValue()));
+        }
+        return examples;
     }
 
     public void processWatermark(long time) throws Exception {
@@ -113,16 +134,14 @@ public final class ProfileBuilderHarness implements AutoCloseable {
         return transfers;
     }
 
-    public CoBroadcastWithKeyedOperator<
-                    String, ProfileInstruction, SegmentDefinitionChange, ProfileOutput>
+    public CoBroadcastWithKeyedOperator<String, ProfileInstruction, CatalogChange, ProfileOutput>
             getOperator() {
         return (CoBroadcastWithKeyedOperator<
-                        String, ProfileInstruction, SegmentDefinitionChange, ProfileOutput>)
+                        String, ProfileInstruction, CatalogChange, ProfileOutput>)
                 harness.getOperator();
     }
 
-    public CoBroadcastWithKeyedOperator<
-                    String, ProfileInstruction, SegmentDefinitionChange, ProfileOutput>
+    public CoBroadcastWithKeyedOperator<String, ProfileInstruction, CatalogChange, ProfileOutput>
             getTwoInputOperator() {
         return getOperator();
     }

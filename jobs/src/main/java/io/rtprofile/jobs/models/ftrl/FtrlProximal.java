@@ -116,7 +116,7 @@ public final class FtrlProximal implements Serializable {
     }
 
     /** The logistic function, without overflow at either end. */
-    static double sigmoid(double logOdds) {
+    public static double sigmoid(double logOdds) {
         if (logOdds >= 0) {
             return 1 / (1 + Math.exp(-logOdds));
         }

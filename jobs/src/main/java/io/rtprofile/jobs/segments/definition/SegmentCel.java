@@ -39,6 +39,7 @@ public final class SegmentCel {
     private final Cel eventPredicates = build(EVENT, SimpleType.BOOL);
     private final Cel eventValues = build(EVENT, null);
     private final Cel profilePredicates = build(PROFILE, SimpleType.BOOL);
+    private final Cel profileValues = build(PROFILE, null);
 
     private static Cel build(String variable, CelType resultType) {
         var builder =
@@ -69,6 +70,11 @@ public final class SegmentCel {
     /** A boolean expression over {@code profile}. */
     public CelExpression profilePredicate(String source) throws CelCompileException {
         return compile(profilePredicates, PROFILE, source);
+    }
+
+    /** A value expression over {@code profile} (a model feature read from the profile). */
+    public CelExpression profileValue(String source) throws CelCompileException {
+        return compile(profileValues, PROFILE, source);
     }
 
     private static CelExpression compile(Cel cel, String variable, String source)

@@ -6,19 +6,19 @@ import java.util.stream.Collectors;
 /** Definitions were refused; {@link #problems()} lists every reason found, in file order. */
 public final class SegmentDefinitionException extends Exception {
 
-    private final List<SegmentProblem> problems;
+    private final List<DefinitionProblem> problems;
 
-    public SegmentDefinitionException(List<SegmentProblem> problems) {
+    public SegmentDefinitionException(List<DefinitionProblem> problems) {
         super(
                 problems.size()
                         + " problem(s) in segment definitions:\n"
                         + problems.stream()
-                                .map(SegmentProblem::toString)
+                                .map(DefinitionProblem::toString)
                                 .collect(Collectors.joining("\n")));
         this.problems = List.copyOf(problems);
     }
 
-    public List<SegmentProblem> problems() {
+    public List<DefinitionProblem> problems() {
         return problems;
     }
 }

@@ -74,7 +74,21 @@ final class CelDocuments {
                                                 "since",
                                                 Timestamps.format(since))));
         doc.put("segments", segments);
-        doc.put("scores", Map.of());
+        Map<String, Object> scores = new HashMap<>();
+        profile.getScores()
+                .forEach(
+                        (model, score) -> {
+                            Map<String, Object> s = new HashMap<>(4);
+                            s.put("score", score.getScore());
+                            s.put("modelVersion", score.getModelVersion());
+                            s.put(
+                                    "percentile",
+                                    score.getPercentile() == null
+                                            ? NullValue.NULL_VALUE
+                                            : (Object) score.getPercentile().longValue());
+                            scores.put(model, s);
+                        });
+        doc.put("scores", scores);
         return doc;
     }
 

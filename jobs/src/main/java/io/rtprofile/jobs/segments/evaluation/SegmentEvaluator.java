@@ -262,6 +262,38 @@ public final class SegmentEvaluator {
         return next;
     }
 
+    /**
+     * The plan's measures (model features) at {@code t}, or at the profile's clock if that is
+     * later, in the order they were compiled: Double, Boolean or String values, other CEL values,
+     * or null where there is none (an average of nothing, an expression that failed, which is
+     * counted). Segment references read the memberships as they stand. Changes nothing.
+     */
+    public Object[] measure(ProfileState profile, long t) {
+        Instant instant = new Instant(profile, Math.max(t, profile.getSegmentClock()));
+        instant.members.putAll(profile.getSegments());
+        Object[] values = new Object[plan.measures.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = plan.measures.get(i).read(instant);
+        }
+        return values;
+    }
+
+    /**
+     * Whether {@code event} satisfies an event predicate (a model's label or example trigger); an
+     * expression that fails is false, and counted. The event's document is built once for
+     * consecutive calls on the same event.
+     */
+    public boolean matches(CelExpression predicate, ExperienceEvent event) {
+        if (event != lastEvent) {
+            lastEvent = event;
+            lastActivation = Map.of("event", CelDocuments.event(event));
+        }
+        return truth(predicate, lastActivation);
+    }
+
+    private ExperienceEvent lastEvent;
+    private Map<String, Object> lastActivation;
+
     /** Settles sequences, prunes, and frees the state of aggregates no definition uses any more. */
     private void maintain(ProfileState profile, long t, long watermark) {
         for (Iterator<Map.Entry<String, WindowState>> it =
@@ -315,10 +347,32 @@ public final class SegmentEvaluator {
         }
 
         boolean profileMatches(CelExpression expression) {
+            return truth(expression, Map.of("profile", document()));
+        }
+
+        Object profileValue(CelExpression expression) {
+            return value(expression, Map.of("profile", document()));
+        }
+
+        private Map<String, Object> document() {
             if (document == null) {
                 document = CelDocuments.profile(profile);
             }
-            return truth(expression, Map.of("profile", document));
+            return document;
+        }
+    }
+
+    /** The value of a profile expression, or null (counted) where it fails. */
+    private Object value(CelExpression expression, Map<String, Object> activation) {
+        try {
+            Object value = expression.program().eval(activation);
+            if (!(value instanceof NullValue)) {
+                return value;
+            }
+            return null;
+        } catch (CelEvaluationException | RuntimeException e) {
+            onExpressionError.run();
+            return null;
         }
     }
 

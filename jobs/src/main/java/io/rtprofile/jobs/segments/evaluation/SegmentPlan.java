@@ -4,6 +4,7 @@ import io.rtprofile.jobs.segments.definition.Aggregate;
 import io.rtprofile.jobs.segments.definition.CelExpression;
 import io.rtprofile.jobs.segments.definition.Comparison;
 import io.rtprofile.jobs.segments.definition.Condition;
+import io.rtprofile.jobs.segments.definition.Measure;
 import io.rtprofile.jobs.segments.definition.SegmentDefinition;
 
 import java.math.BigDecimal;
@@ -35,7 +36,6 @@ public final class SegmentPlan {
      */
     static final int MAX_RECENT = 256;
 
-    /** A compiled segment. */
     /**
      * A compiled segment, with what its result depends on: it can only change at an instant where
      * one of these aggregates gained or lost an event, a referenced segment changed, or (when it
@@ -93,10 +93,11 @@ public final class SegmentPlan {
     final List<Feed> feeds = new ArrayList<>();
     final List<CelExpression> expressions = new ArrayList<>();
     final Map<String, WindowAggregate> aggregatesByKey = new LinkedHashMap<>();
+    final List<MeasureReading> measures = new ArrayList<>();
     private final Map<String, Integer> expressionIndex = new HashMap<>();
     private final boolean needsProfile;
 
-    private SegmentPlan(List<SegmentDefinition> definitions) {
+    private SegmentPlan(List<SegmentDefinition> definitions, List<Measure> measures) {
         boolean profile = false;
         for (SegmentDefinition definition : inDependencyOrder(definitions)) {
             segments.add(Segment.of(definition.id(), compile(definition.condition())));
@@ -104,15 +105,38 @@ public final class SegmentPlan {
             profile |= usesProfile(definition.condition());
         }
         this.needsProfile = profile;
+        measures.forEach(m -> this.measures.add(compile(m)));
     }
 
     /** Compiles {@code definitions}, which must resolve among themselves without cycles. */
     public static SegmentPlan of(List<SegmentDefinition> definitions) {
-        return new SegmentPlan(definitions);
+        return new SegmentPlan(definitions, List.of());
+    }
+
+    /**
+     * Compiles segment {@code definitions} and {@code measures} (model features) over one set of
+     * shared aggregates; {@link SegmentEvaluator#measure} reads the measures in this order. A
+     * measure may refer to segments: one the plan does not have reads as not a member.
+     */
+    public static SegmentPlan of(List<SegmentDefinition> definitions, List<Measure> measures) {
+        return new SegmentPlan(definitions, measures);
     }
 
     public static SegmentPlan empty() {
-        return new SegmentPlan(List.of());
+        return new SegmentPlan(List.of(), List.of());
+    }
+
+    /** How many measures the plan reads ({@link SegmentEvaluator#measure}). */
+    public int measureCount() {
+        return measures.size();
+    }
+
+    /**
+     * Whether anything here depends on the order of a profile's events (segments, or measures for
+     * models whose examples are labelled by later events): then events are applied in event time.
+     */
+    public boolean isOrderSensitive() {
+        return !segments.isEmpty() || !measures.isEmpty();
     }
 
     public List<String> segmentIds() {
@@ -196,6 +220,88 @@ public final class SegmentPlan {
     }
 
     // -----------------------------------------------------------------------------------------
+
+    /** A compiled measure: reads its value at one evaluation instant. */
+    sealed interface MeasureReading {
+        /** A Double, a Boolean, a String, another CEL value, or null for no value. */
+        Object read(SegmentEvaluator.Instant at);
+    }
+
+    /** Count, sum or average of a window, from a windowed sum; an average of nothing is null. */
+    record SumReading(WindowedSum sum, long window, Check.SumTest.Reading reading)
+            implements MeasureReading {
+        @Override
+        public Object read(SegmentEvaluator.Instant at) {
+            double[] sumAndCount = sum.sumAndCount(at.state(sum), at.time(), window);
+            return switch (reading) {
+                case SUM -> sumAndCount[0];
+                case COUNT -> sumAndCount[1];
+                case AVERAGE -> sumAndCount[1] > 0 ? sumAndCount[0] / sumAndCount[1] : null;
+            };
+        }
+    }
+
+    /** Distinct values in a window, up to the aggregate's limit. */
+    record DistinctReading(DistinctValues values, long window) implements MeasureReading {
+        @Override
+        public Object read(SegmentEvaluator.Instant at) {
+            return (double) values.count(at.state(values), at.time(), window);
+        }
+    }
+
+    /** Whether a condition holds. */
+    record CheckReading(Check check) implements MeasureReading {
+        @Override
+        public Object read(SegmentEvaluator.Instant at) {
+            return check.test(at);
+        }
+    }
+
+    /** A CEL value over the profile. */
+    record ProfileReading(CelExpression expression) implements MeasureReading {
+        @Override
+        public Object read(SegmentEvaluator.Instant at) {
+            return at.profileValue(expression);
+        }
+    }
+
+    private MeasureReading compile(Measure measure) {
+        if (measure instanceof Measure.Holds holds) {
+            return new CheckReading(compile(holds.condition()));
+        } else if (measure instanceof Measure.ProfileValue value) {
+            return new ProfileReading(value.expression());
+        }
+        Measure.EventAggregate events = (Measure.EventAggregate) measure;
+        long w = events.within().millis();
+        int where = events.where().map(this::index).orElse(-1);
+        String whereSource = events.where().map(CelExpression::source).orElse("true");
+        Aggregate aggregate = events.aggregate();
+        String of = aggregate.of().map(CelExpression::source).orElse("");
+        int value = aggregate.of().map(this::index).orElse(-1);
+        if (aggregate.function() == Aggregate.Function.DISTINCT) {
+            DistinctValues distinct =
+                    aggregate(
+                            "distinct|" + whereSource + "|" + of,
+                            DistinctValues::new,
+                            where,
+                            value);
+            distinct.needAtLeast(events.cap());
+            distinct.useWith(w);
+            return new DistinctReading(distinct, w);
+        }
+        // Counts, sums and averages share the windowed sum of segments' sums and large counts.
+        WindowedSum sum =
+                aggregate("sum|" + whereSource + "|" + of, WindowedSum::new, where, value);
+        sum.useWith(w);
+        return new SumReading(
+                sum,
+                w,
+                switch (aggregate.function()) {
+                    case COUNT -> Check.SumTest.Reading.COUNT;
+                    case SUM -> Check.SumTest.Reading.SUM;
+                    default -> Check.SumTest.Reading.AVERAGE;
+                });
+    }
 
     private Check compile(Condition condition) {
         if (condition instanceof Condition.All all) {

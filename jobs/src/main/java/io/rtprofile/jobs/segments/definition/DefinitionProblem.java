@@ -3,14 +3,14 @@ package io.rtprofile.jobs.segments.definition;
 import java.util.Objects;
 
 /**
- * Why a definition was refused, and where.
+ * Why a definition (of a segment or a model) was refused, and where.
  *
  * @param file the file as the user named it (or the origin of text that came from elsewhere)
  * @param line 1-based; 0 when the problem is about the file as a whole
  */
-public record SegmentProblem(String file, int line, String reason) {
+public record DefinitionProblem(String file, int line, String reason) {
 
-    public SegmentProblem {
+    public DefinitionProblem {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(reason, "reason");
     }

@@ -1,0 +1,28 @@
+package io.rtprofile.jobs.models;
+
+import io.rtprofile.jobs.identity.IdentityResolver;
+import io.rtprofile.schema.Model;
+
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The feedback edge of learning: the trainer's published versions go back to the profile operator
+ * that produced the examples. Flink 2.x has no DataStream iterations, so, as for identity merges,
+ * the edge leaves the dataflow: the compacted {@code models} topic inside the exactly-once boundary
+ * for the job, an in-JVM channel for bounded runs (docs/models.md).
+ */
+public interface ModelLoop {
+
+    /** Where published versions come back in (broadcast to profile tasks; holds no event time). */
+    DataStream<Model> modelsIn(StreamExecutionEnvironment env);
+
+    /** Where the trainer's versions go. */
+    void modelsOut(DataStream<Model> models);
+
+    /**
+     * What to tell when the profiles' input has ended (bounded runs), so the job can finish; {@code
+     * null} for an edge that stays open.
+     */
+    IdentityResolver.LoopCloser closer();
+}

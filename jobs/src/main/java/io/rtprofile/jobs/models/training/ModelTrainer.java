@@ -1,0 +1,233 @@
+package io.rtprofile.jobs.models.training;
+
+import io.rtprofile.jobs.models.ModelCatalog;
+import io.rtprofile.jobs.models.definition.ModelDefinition;
+import io.rtprofile.jobs.models.definition.ModelDefinitionException;
+import io.rtprofile.jobs.models.definition.ModelDefinitions;
+import io.rtprofile.jobs.models.ftrl.FtrlProximal;
+import io.rtprofile.schema.Model;
+import io.rtprofile.schema.TrainingExample;
+import io.rtprofile.schema.state.ModelTraining;
+import io.rtprofile.schema.state.ScoreSketch;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.formats.avro.typeutils.AvroSerializer;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Learns each model from the labelled examples of every profile and publishes versions of it
+ * (docs/models.md). Keyed by model id; one task (the job sets parallelism 1), since a model learns
+ * its examples one after another anyway and FTRL's update costs microseconds.
+ *
+ * <p>Each example is first scored with the weights as they stand (progressive validation: the
+ * published log loss is over examples the model had not learned yet), then learned. A version is
+ * published every {@code publishEvery} examples, or {@code publishInterval} (processing time) after
+ * the first unpublished one, once the model has learned from {@code minExamples}. A version carries
+ * the definition it was trained for, the nonzero weights, and the percentile cut points of recent
+ * scores; its number increases by one with each.
+ *
+ * <p>The learner's state is keyed state (one Avro record per model, written per example). The score
+ * sketches change with every example too, and serializing a sketch per example would cost more than
+ * learning: they live on the heap and go into operator state at each checkpoint, which is exact
+ * because the trainer has exactly one task.
+ */
+public final class ModelTrainer extends KeyedProcessFunction<String, TrainingExample, Model>
+        implements CheckpointedFunction {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ModelTrainer.class);
+
+    /** Weight of the newest example in the exponentially weighted log loss and positive rate. */
+    static final double RECENT = 1.0 / 2_000;
+
+    private final ModelCatalog initialModels;
+
+    private transient ValueState<ModelTraining> training;
+    private transient ListState<ScoreSketch> sketchState;
+    private transient Map<String, ScoreQuantiles> sketches;
+    private transient Map<String, ModelDefinition> definitions;
+    private transient Counter learned;
+    private transient Counter unknown;
+    private transient Counter published;
+
+    public ModelTrainer(ModelCatalog initialModels) {
+        this.initialModels = initialModels;
+    }
+
+    /** The learner's state; the state-migration tools read it with this descriptor. */
+    public static ValueStateDescriptor<ModelTraining> trainingStateDescriptor() {
+        return new ValueStateDescriptor<>(
+                "model-training", new AvroSerializer<>(ModelTraining.class));
+    }
+
+    static ListStateDescriptor<ScoreSketch> sketchStateDescriptor() {
+        return new ListStateDescriptor<>("score-sketches", new AvroSerializer<>(ScoreSketch.class));
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        sketchState = context.getOperatorStateStore().getListState(sketchStateDescriptor());
+        sketches = new HashMap<>();
+        for (ScoreSketch s : sketchState.get()) {
+            sketches.put(
+                    s.getModelId(),
+                    ScoreQuantiles.restore(
+                            bytes(s.getCurrent()),
+                            s.getPrevious() == null ? null : bytes(s.getPrevious())));
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        sketchState.clear();
+        for (Map.Entry<String, ScoreQuantiles> e : new TreeMap<>(sketches).entrySet()) {
+            byte[] previous = e.getValue().previousBytes();
+            sketchState.add(
+                    new ScoreSketch(
+                            e.getKey(),
+                            ByteBuffer.wrap(e.getValue().currentBytes()),
+                            previous == null ? null : ByteBuffer.wrap(previous)));
+        }
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        training = getRuntimeContext().getState(trainingStateDescriptor());
+        definitions = new HashMap<>();
+        var metrics = getRuntimeContext().getMetricGroup();
+        learned = metrics.counter("trainingExamplesLearned");
+        unknown = metrics.counter("trainingExamplesOfUnknownModels");
+        published = metrics.counter("modelVersionsPublished");
+    }
+
+    @Override
+    public void processElement(TrainingExample example, Context ctx, Collector<Model> out)
+            throws Exception {
+        String modelId = ctx.getCurrentKey();
+        ModelTraining state = training.value();
+        if (state == null) {
+            String text = initialModels.texts().get(modelId);
+            if (text == null) {
+                unknown.inc(); // a model removed while its examples were under way
+                return;
+            }
+            state = new ModelTraining(text, 0L, FtrlProximal.emptyWeights(), 0L, 0.0, 0.0);
+        }
+        ModelDefinition definition = definition(state.getDefinition());
+        FtrlProximal learner = new FtrlProximal(definition.parameters());
+        double p =
+                learner.update(state.getWeights(), example.getFeatures(), example.getLabel())
+                        .probability();
+        long n = state.getWeights().getExamples();
+        double rate = Math.max(RECENT, 1.0 / n);
+        state.setRecentLogLoss(
+                (1 - rate) * state.getRecentLogLoss() + rate * logLoss(p, example.getLabel()));
+        state.setRecentPositiveRate(
+                (1 - rate) * state.getRecentPositiveRate() + rate * (example.getLabel() ? 1 : 0));
+        sketches.computeIfAbsent(modelId, k -> new ScoreQuantiles()).add(p);
+        state.setUnpublished(state.getUnpublished() + 1);
+        learned.inc();
+        ModelDefinition.Training policy = definition.training();
+        if (state.getUnpublished() >= policy.publishEvery() && n >= policy.minExamples()) {
+            publish(modelId, state, ctx.timerService().currentProcessingTime(), out);
+        } else if (state.getUnpublished() == 1) {
+            ctx.timerService()
+                    .registerProcessingTimeTimer(
+                            ctx.timerService().currentProcessingTime()
+                                    + policy.publishInterval().toMillis());
+        }
+        training.update(state);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Model> out) throws Exception {
+        ModelTraining state = training.value();
+        if (state == null || state.getUnpublished() == 0) {
+            return;
+        }
+        ModelDefinition definition = definition(state.getDefinition());
+        if (state.getWeights().getExamples() < definition.training().minExamples()) {
+            ctx.timerService()
+                    .registerProcessingTimeTimer(
+                            timestamp + definition.training().publishInterval().toMillis());
+            return;
+        }
+        publish(ctx.getCurrentKey(), state, timestamp, out);
+        training.update(state);
+    }
+
+    private void publish(String modelId, ModelTraining state, long now, Collector<Model> out) {
+        ModelDefinition definition = definition(state.getDefinition());
+        FtrlProximal learner = new FtrlProximal(definition.parameters());
+        Map<String, Double> weights = new TreeMap<>();
+        for (String input : state.getWeights().getZ().keySet()) {
+            double w = learner.weight(state.getWeights(), input);
+            if (w != 0) {
+                weights.put(input, w);
+            }
+        }
+        state.setVersion(state.getVersion() + 1);
+        state.setUnpublished(0L);
+        ScoreQuantiles quantiles = sketches.get(modelId);
+        out.collect(
+                Model.newBuilder()
+                        .setModelId(modelId)
+                        .setVersion(state.getVersion())
+                        .setDefinition(state.getDefinition())
+                        .setPublishedAt(now)
+                        .setExamples(state.getWeights().getExamples())
+                        .setWeights(new HashMap<>(weights))
+                        .setScoreQuantiles(
+                                quantiles == null ? java.util.List.of() : quantiles.cutPoints())
+                        .setRecentLogLoss(state.getRecentLogLoss())
+                        .setRecentPositiveRate(state.getRecentPositiveRate())
+                        .build());
+        published.inc();
+        LOG.debug(
+                "Model {} version {} after {} examples",
+                modelId,
+                state.getVersion(),
+                state.getWeights().getExamples());
+    }
+
+    private ModelDefinition definition(String text) {
+        return definitions.computeIfAbsent(
+                text,
+                t -> {
+                    try {
+                        return ModelDefinitions.parseOne("model-training", t);
+                    } catch (ModelDefinitionException e) {
+                        // Only definitions that compiled where they came in reach the trainer.
+                        throw new IllegalStateException("a model definition no longer compiles", e);
+                    }
+                });
+    }
+
+    static double logLoss(double p, boolean label) {
+        double clipped = Math.min(1 - 1e-15, Math.max(1e-15, p));
+        return label ? -Math.log(clipped) : -Math.log(1 - clipped);
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        ByteBuffer copy = buffer.duplicate();
+        byte[] out = new byte[copy.remaining()];
+        copy.get(out);
+        return out;
+    }
+}
