@@ -13,7 +13,11 @@ import java.util.concurrent.Callable;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        subcommands = {BenchSegmentsCommand.class, BenchIdentityCommand.class},
+        subcommands = {
+            BenchSegmentsCommand.class,
+            BenchIdentityCommand.class,
+            BenchModelsCommand.class
+        },
         description = {
             "Measures the profile job through an in-process Kafka, exactly-once: throughput beside"
                     + " a pass-through job with the same source and sink (alternating rounds, medians"
