@@ -23,6 +23,8 @@ public final class Uids {
     public static final String SEGMENT_DEFINITION_CHANGES = "segment-definition-changes";
     public static final String MODEL_VERSION_CHANGES = "model-version-changes";
     public static final String MODELS_SOURCE = "models-source";
+    public static final String MODEL_DEFINITIONS_SOURCE = "model-definitions-source";
+    public static final String MODEL_DEFINITIONS_NONE = "model-definitions-none";
     public static final String MODELS_SINK = "models-sink";
     public static final String TRAINING_EXAMPLES_SINK = "training-examples-sink";
     public static final String PROFILE_UPDATES_SINK = "profile-updates-sink";

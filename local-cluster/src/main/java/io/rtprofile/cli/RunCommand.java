@@ -2,6 +2,9 @@ package io.rtprofile.cli;
 
 import io.rtprofile.jobs.config.JobConfiguration;
 import io.rtprofile.jobs.config.ProfileJobSettings;
+import io.rtprofile.jobs.models.ModelCatalog;
+import io.rtprofile.jobs.models.definition.ModelDefinitionException;
+import io.rtprofile.jobs.models.definition.ModelDefinitions;
 import io.rtprofile.jobs.profile.BoundedProfileRun;
 import io.rtprofile.jobs.profile.ProfileMerger;
 import io.rtprofile.jobs.segments.definition.SegmentDefinitionException;
@@ -10,10 +13,12 @@ import io.rtprofile.jobs.segments.evaluation.SegmentCatalog;
 import io.rtprofile.jobs.time.AsOfWatermarkCap;
 import io.rtprofile.schema.ProfileUpdate;
 import io.rtprofile.schema.json.LinkRefusalJson;
+import io.rtprofile.schema.json.ModelJson;
 import io.rtprofile.schema.json.ProfileOutputJson;
 import io.rtprofile.schema.json.ProfileUpdateJson;
 import io.rtprofile.schema.json.RejectedEventJson;
 import io.rtprofile.schema.json.Timestamps;
+import io.rtprofile.schema.json.TrainingExampleJson;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.IllegalConfigurationException;
@@ -45,7 +50,9 @@ import java.util.concurrent.Callable;
                     + " tombstone ({\"profileId\":...,\"tombstone\":true,...}) for a profile"
                     + " merged into another or erased; input lines that are not valid events go to"
                     + " <output>.rejected.jsonl with file, line and reason; identity links refused"
-                    + " by merge protection go to <output>.conflicts.jsonl."
+                    + " by merge protection go to <output>.conflicts.jsonl; with --models, the"
+                    + " labelled training examples go to <output>.examples.jsonl and the model"
+                    + " versions published to <output>.models.jsonl."
         })
 public final class RunCommand implements Callable<Integer> {
 
@@ -76,6 +83,14 @@ public final class RunCommand implements Callable<Integer> {
                     "Segment definitions (a .yaml, .yml or .json file, or a directory of them) to"
                             + " evaluate; see docs/segments.md.")
     Path segments;
+
+    @Option(
+            names = "--models",
+            paramLabel = "PATH",
+            description =
+                    "Model definitions (a .yaml, .yml or .json file, or a directory of them) to"
+                            + " learn and score with as the run goes; see docs/models.md.")
+    Path models;
 
     @Option(
             names = "--config",
@@ -127,7 +142,20 @@ public final class RunCommand implements Callable<Integer> {
                         "segment definitions not found or unreadable: " + segments);
             }
         }
+        ModelCatalog modelCatalog = ModelCatalog.empty();
+        if (models != null) {
+            try {
+                modelCatalog = ModelCatalog.of(ModelDefinitions.load(models));
+            } catch (ModelDefinitionException e) {
+                throw new RtProfileCli.UsageException(e.getMessage());
+            } catch (IOException e) {
+                throw new RtProfileCli.UsageException(
+                        "model definitions not found or unreadable: " + models);
+            }
+        }
         Path rejectedFile = Path.of(output + ".rejected.jsonl");
+        Path examplesFile = Path.of(output + ".examples.jsonl");
+        Path modelsFile = Path.of(output + ".models.jsonl");
         Path conflictsFile = Path.of(output + ".conflicts.jsonl");
         createParent(output);
         createParent(rejectedFile);
@@ -147,26 +175,46 @@ public final class RunCommand implements Callable<Integer> {
                 BufferedWriter rejectedOut =
                         Files.newBufferedWriter(rejectedFile, StandardCharsets.UTF_8);
                 BufferedWriter conflictsOut =
-                        Files.newBufferedWriter(conflictsFile, StandardCharsets.UTF_8)) {
+                        Files.newBufferedWriter(conflictsFile, StandardCharsets.UTF_8);
+                BufferedWriter examplesOut =
+                        models == null
+                                ? null
+                                : Files.newBufferedWriter(examplesFile, StandardCharsets.UTF_8);
+                BufferedWriter modelsOut =
+                        models == null
+                                ? null
+                                : Files.newBufferedWriter(modelsFile, StandardCharsets.UTF_8)) {
             result =
                     BoundedProfileRun.run(
                             env,
                             events,
                             settings,
                             catalog,
+                            modelCatalog,
                             asOfMillis,
-                            out -> {
-                                writeLine(updatesOut, ProfileOutputJson.toJson(out));
-                                if (live != null) {
-                                    if (out.getUpdate() != null) {
-                                        live.put(out.getProfileId(), out.getUpdate());
-                                    } else {
-                                        live.remove(out.getProfileId());
-                                    }
-                                }
-                            },
-                            rejected -> writeLine(rejectedOut, RejectedEventJson.toJson(rejected)),
-                            refused -> writeLine(conflictsOut, LinkRefusalJson.toJson(refused)));
+                            new BoundedProfileRun.Consumers(
+                                    out -> {
+                                        writeLine(updatesOut, ProfileOutputJson.toJson(out));
+                                        if (live != null) {
+                                            if (out.getUpdate() != null) {
+                                                live.put(out.getProfileId(), out.getUpdate());
+                                            } else {
+                                                live.remove(out.getProfileId());
+                                            }
+                                        }
+                                    },
+                                    rejected ->
+                                            writeLine(
+                                                    rejectedOut,
+                                                    RejectedEventJson.toJson(rejected)),
+                                    refused ->
+                                            writeLine(
+                                                    conflictsOut, LinkRefusalJson.toJson(refused)),
+                                    example ->
+                                            writeLine(
+                                                    examplesOut,
+                                                    TrainingExampleJson.toJson(example)),
+                                    model -> writeLine(modelsOut, ModelJson.toJson(model))));
         }
         if (snapshot != null) {
             try (BufferedWriter out = Files.newBufferedWriter(snapshot, StandardCharsets.UTF_8)) {
@@ -177,13 +225,18 @@ public final class RunCommand implements Callable<Integer> {
         }
         System.err.printf(
                 "rtprofile run: %d profile updates and tombstones to %s, %d rejected to %s,"
-                        + " %d refused identity links to %s%s%n",
+                        + " %d refused identity links to %s%s%s%n",
                 result.updates(),
                 output,
                 result.rejected(),
                 rejectedFile,
                 result.refusedLinks(),
                 conflictsFile,
+                models == null
+                        ? ""
+                        : String.format(
+                                ", %d training examples to %s, %d model versions to %s",
+                                result.examples(), examplesFile, result.models(), modelsFile),
                 snapshot == null ? "" : ", " + live.size() + " profiles to " + snapshot);
         return 0;
     }

@@ -1,10 +1,10 @@
 package io.rtprofile.cli;
 
 import io.rtprofile.cli.RtProfileCli.UsageException;
+import io.rtprofile.jobs.segments.definition.DefinitionProblem;
 import io.rtprofile.jobs.segments.definition.SegmentDefinition;
 import io.rtprofile.jobs.segments.definition.SegmentDefinitionException;
 import io.rtprofile.jobs.segments.definition.SegmentDefinitions;
-import io.rtprofile.jobs.segments.definition.DefinitionProblem;
 import io.rtprofile.jobs.segments.evaluation.SegmentCatalog;
 import io.rtprofile.local.segments.SegmentPublisher;
 

@@ -7,10 +7,14 @@ import io.rtprofile.jobs.identity.LoopbackTransferLoop;
 import io.rtprofile.jobs.ingest.EventLinesFormat;
 import io.rtprofile.jobs.ingest.EventParser;
 import io.rtprofile.jobs.ingest.EventTimestamps;
+import io.rtprofile.jobs.models.LoopbackModelLoop;
+import io.rtprofile.jobs.models.ModelCatalog;
 import io.rtprofile.jobs.segments.evaluation.SegmentCatalog;
 import io.rtprofile.jobs.time.AsOfWatermarkCap;
 import io.rtprofile.schema.LinkRefusal;
+import io.rtprofile.schema.Model;
 import io.rtprofile.schema.RejectedEvent;
+import io.rtprofile.schema.TrainingExample;
 import io.rtprofile.schema.internal.IngestedRecord;
 import io.rtprofile.schema.internal.ProfileOutput;
 import io.rtprofile.schema.internal.SegmentDefinitionChange;
@@ -44,7 +48,19 @@ public final class BoundedProfileRun {
     private BoundedProfileRun() {}
 
     /** Counts of what a run produced. */
-    public record Result(long updates, long rejected, long refusedLinks) {}
+    public record Result(
+            long updates, long rejected, long refusedLinks, long examples, long models) {}
+
+    /**
+     * Where a run's results go, each consumer called from a thread of its own: updates (and
+     * tombstones), rejections, refused identity links, labelled training examples.
+     */
+    public record Consumers(
+            Consumer<ProfileOutput> updates,
+            Consumer<RejectedEvent> rejected,
+            Consumer<LinkRefusal> refusedLinks,
+            Consumer<TrainingExample> examples,
+            Consumer<Model> models) {}
 
     /**
      * Settings for a file run: the job's defaults, then checkpointing off and the heap state
@@ -88,12 +104,23 @@ public final class BoundedProfileRun {
                 .setParallelism(1);
     }
 
+    /** Adds the file source, as-of cap and workflow (without models) to {@code env}. */
+    public static ProfileWorkflow.Outputs define(
+            StreamExecutionEnvironment env,
+            java.nio.file.Path eventsFile,
+            ProfileJobSettings settings,
+            SegmentCatalog segments,
+            long asOf) {
+        return define(env, eventsFile, settings, segments, ModelCatalog.empty(), asOf);
+    }
+
     /** Adds the file source, as-of cap and workflow to {@code env}. */
     public static ProfileWorkflow.Outputs define(
             StreamExecutionEnvironment env,
             java.nio.file.Path eventsFile,
             ProfileJobSettings settings,
             SegmentCatalog segments,
+            ModelCatalog models,
             long asOf) {
         FileSource<IngestedRecord> source = eventsFileSource(eventsFile, settings).build();
         // One reader and one cap: the cap must see every event to know the largest timestamp.
@@ -110,9 +137,12 @@ public final class BoundedProfileRun {
         return ProfileWorkflow.defineWorkflow(
                 ingested,
                 noDefinitionChanges(env),
+                null,
                 LoopbackTransferLoop.create(),
+                models.isEmpty() ? null : LoopbackModelLoop.create(),
                 settings,
                 segments,
+                models,
                 asOf == AsOfWatermarkCap.LARGEST_EVENT_TIME ? Long.MAX_VALUE : asOf);
     }
 
@@ -143,19 +173,49 @@ public final class BoundedProfileRun {
             Consumer<RejectedEvent> onRejected,
             Consumer<LinkRefusal> onRefusedLink)
             throws Exception {
-        ProfileWorkflow.Outputs outputs = define(env, eventsFile, settings, segments, asOf);
+        return run(
+                env,
+                eventsFile,
+                settings,
+                segments,
+                ModelCatalog.empty(),
+                asOf,
+                new Consumers(onUpdate, onRejected, onRefusedLink, e -> {}, m -> {}));
+    }
+
+    /** Runs to the end of the file with {@code models} learning as it goes. */
+    public static Result run(
+            StreamExecutionEnvironment env,
+            java.nio.file.Path eventsFile,
+            ProfileJobSettings settings,
+            SegmentCatalog segments,
+            ModelCatalog models,
+            long asOf,
+            Consumers consumers)
+            throws Exception {
+        ProfileWorkflow.Outputs outputs = define(env, eventsFile, settings, segments, models, asOf);
         CloseableIterator<ProfileOutput> updates = outputs.updates().collectAsync();
         CloseableIterator<RejectedEvent> rejected = outputs.rejected().collectAsync();
         CloseableIterator<LinkRefusal> refused = outputs.refusedLinks().collectAsync();
+        CloseableIterator<TrainingExample> examples = outputs.examples().collectAsync();
+        CloseableIterator<Model> published = outputs.models().collectAsync();
         env.executeAsync("rtprofile-run " + eventsFile.getFileName());
         // Drain all at once: a full result buffer on one output would stall the whole job.
         // Own threads, not the common pool: it may have a single thread on a small machine.
-        ExecutorService drains = Executors.newFixedThreadPool(2);
+        ExecutorService drains = Executors.newFixedThreadPool(4);
         try {
-            Future<Long> rejectedCount = drains.submit(() -> drain(rejected, onRejected));
-            Future<Long> refusedCount = drains.submit(() -> drain(refused, onRefusedLink));
-            long updateCount = drain(updates, onUpdate);
-            return new Result(updateCount, rejectedCount.get(), refusedCount.get());
+            Future<Long> rejectedCount = drains.submit(() -> drain(rejected, consumers.rejected()));
+            Future<Long> refusedCount =
+                    drains.submit(() -> drain(refused, consumers.refusedLinks()));
+            Future<Long> exampleCount = drains.submit(() -> drain(examples, consumers.examples()));
+            Future<Long> modelCount = drains.submit(() -> drain(published, consumers.models()));
+            long updateCount = drain(updates, consumers.updates());
+            return new Result(
+                    updateCount,
+                    rejectedCount.get(),
+                    refusedCount.get(),
+                    exampleCount.get(),
+                    modelCount.get());
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         } finally {

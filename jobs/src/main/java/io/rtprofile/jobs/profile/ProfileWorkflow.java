@@ -18,6 +18,7 @@ import io.rtprofile.schema.RejectedEvent;
 import io.rtprofile.schema.TrainingExample;
 import io.rtprofile.schema.internal.CatalogChange;
 import io.rtprofile.schema.internal.IngestedRecord;
+import io.rtprofile.schema.internal.ModelDefinitionChange;
 import io.rtprofile.schema.internal.ProfileInstruction;
 import io.rtprofile.schema.internal.ProfileOutput;
 import io.rtprofile.schema.internal.ProfileTransfer;
@@ -64,6 +65,7 @@ public final class ProfileWorkflow {
         return defineWorkflow(
                 ingested,
                 definitionChanges,
+                null,
                 transferLoop,
                 null,
                 settings,
@@ -76,6 +78,8 @@ public final class ProfileWorkflow {
      * @param definitionChanges records of the {@code segment-definitions} topic (or nothing, for a
      *     bounded run); broadcast to every profile task
      * @param transferLoop the feedback edge of identity merges
+     * @param modelDefinitionChanges records of the {@code model-definitions} topic, or {@code null}
+     *     for none (a bounded run)
      * @param modelLoop the feedback edge of model versions; {@code null} for a job without models
      *     (the trainer's versions then reach no profile)
      * @param initialSegments the definitions in force from the start
@@ -86,6 +90,7 @@ public final class ProfileWorkflow {
     public static Outputs defineWorkflow(
             DataStream<IngestedRecord> ingested,
             DataStream<SegmentDefinitionChange> definitionChanges,
+            DataStream<ModelDefinitionChange> modelDefinitionChanges,
             TransferLoop transferLoop,
             ModelLoop modelLoop,
             ProfileJobSettings settings,
@@ -154,8 +159,23 @@ public final class ProfileWorkflow {
 
         DataStream<TrainingExample> examples =
                 updates.getSideOutput(ProfileBuilder.TRAINING_EXAMPLES);
+        DataStream<ModelDefinitionChange> modelDefinitions =
+                modelDefinitionChanges != null
+                        ? modelDefinitionChanges
+                        : examples.flatMap(
+                                        (TrainingExample e,
+                                                org.apache.flink.util.Collector<
+                                                                ModelDefinitionChange>
+                                                        c) -> {},
+                                        new AvroTypeInfo<>(ModelDefinitionChange.class))
+                                .uid(Uids.MODEL_DEFINITIONS_NONE)
+                                .name("No model definition changes");
         SingleOutputStreamOperator<Model> models =
-                examples.keyBy(TrainingExample::getModelId, Types.STRING)
+                examples.connect(modelDefinitions)
+                        .keyBy(
+                                TrainingExample::getModelId,
+                                ModelDefinitionChange::getId,
+                                Types.STRING)
                         .process(new ModelTrainer(initialModels), new AvroTypeInfo<>(Model.class))
                         .uid(Uids.MODEL_TRAINER)
                         .name("Train models")

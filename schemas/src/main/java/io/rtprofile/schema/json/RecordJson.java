@@ -2,8 +2,10 @@ package io.rtprofile.schema.json;
 
 import io.rtprofile.schema.ExperienceEvent;
 import io.rtprofile.schema.LinkRefusal;
+import io.rtprofile.schema.Model;
 import io.rtprofile.schema.ProfileUpdate;
 import io.rtprofile.schema.RejectedEvent;
+import io.rtprofile.schema.TrainingExample;
 
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -32,7 +34,11 @@ public final class RecordJson {
                     fingerprint(RejectedEvent.getClassSchema()),
                     bytes -> RejectedEventJson.toJson(RejectedEvent.fromByteBuffer(bytes)),
                     fingerprint(LinkRefusal.getClassSchema()),
-                    bytes -> LinkRefusalJson.toJson(LinkRefusal.fromByteBuffer(bytes)));
+                    bytes -> LinkRefusalJson.toJson(LinkRefusal.fromByteBuffer(bytes)),
+                    fingerprint(TrainingExample.getClassSchema()),
+                    bytes -> TrainingExampleJson.toJson(TrainingExample.fromByteBuffer(bytes)),
+                    fingerprint(Model.getClassSchema()),
+                    bytes -> ModelJson.toJson(Model.fromByteBuffer(bytes)));
 
     /** True when the value starts with the Avro single-object marker C3 01. */
     public static boolean isSingleObjectEncoded(byte[] value) {

@@ -7,6 +7,7 @@ import io.rtprofile.jobs.models.definition.ModelDefinitions;
 import io.rtprofile.jobs.models.ftrl.FtrlProximal;
 import io.rtprofile.schema.Model;
 import io.rtprofile.schema.TrainingExample;
+import io.rtprofile.schema.internal.ModelDefinitionChange;
 import io.rtprofile.schema.state.ModelTraining;
 import io.rtprofile.schema.state.ScoreSketch;
 
@@ -20,7 +21,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
 import org.slf4j.Logger;
@@ -43,12 +44,19 @@ import java.util.TreeMap;
  * the definition it was trained for, the nonzero weights, and the percentile cut points of recent
  * scores; its number increases by one with each.
  *
+ * <p>Definitions come from the job's start ({@code --models}, and what the {@code
+ * model-definitions} topic held then) and from that topic while it runs (input 2): a new or changed
+ * definition starts a new model (the inputs may mean something else now) and is published at once
+ * with no weights, so profiles start taking examples for it; a removal publishes a version without
+ * a definition, and examples still arriving for it are dropped.
+ *
  * <p>The learner's state is keyed state (one Avro record per model, written per example). The score
  * sketches change with every example too, and serializing a sketch per example would cost more than
  * learning: they live on the heap and go into operator state at each checkpoint, which is exact
  * because the trainer has exactly one task.
  */
-public final class ModelTrainer extends KeyedProcessFunction<String, TrainingExample, Model>
+public final class ModelTrainer
+        extends KeyedCoProcessFunction<String, TrainingExample, ModelDefinitionChange, Model>
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ModelTrainer.class);
@@ -65,6 +73,7 @@ public final class ModelTrainer extends KeyedProcessFunction<String, TrainingExa
     private transient Counter learned;
     private transient Counter unknown;
     private transient Counter published;
+    private transient Counter refused;
 
     public ModelTrainer(ModelCatalog initialModels) {
         this.initialModels = initialModels;
@@ -114,13 +123,80 @@ public final class ModelTrainer extends KeyedProcessFunction<String, TrainingExa
         learned = metrics.counter("trainingExamplesLearned");
         unknown = metrics.counter("trainingExamplesOfUnknownModels");
         published = metrics.counter("modelVersionsPublished");
+        refused = metrics.counter("modelDefinitionsRefused");
     }
 
+    /**
+     * A definition arrives on {@code model-definitions}: a text that is already in force (a replay
+     * of the topic, or what the job started with) changes nothing.
+     */
     @Override
-    public void processElement(TrainingExample example, Context ctx, Collector<Model> out)
+    public void processElement2(ModelDefinitionChange change, Context ctx, Collector<Model> out)
             throws Exception {
         String modelId = ctx.getCurrentKey();
         ModelTraining state = training.value();
+        String inForce = state != null ? state.getDefinition() : initialModels.texts().get(modelId);
+        String text = change.getDefinition();
+        long version = state == null ? 0 : state.getVersion();
+        long now = ctx.timerService().currentProcessingTime();
+        if (text == null) {
+            if (inForce == null || inForce.isEmpty()) {
+                return;
+            }
+            // Kept, without a definition, so a later one continues the version numbers.
+            training.update(
+                    new ModelTraining(
+                            REMOVED, version + 1, FtrlProximal.emptyWeights(), 0L, 0.0, 0.0));
+            sketches.remove(modelId);
+            out.collect(
+                    Model.newBuilder()
+                            .setModelId(modelId)
+                            .setVersion(version + 1)
+                            .setDefinition(null)
+                            .setPublishedAt(now)
+                            .build());
+            published.inc();
+            LOG.info("Model {} removed (version {})", modelId, version + 1);
+            return;
+        }
+        if (text.equals(inForce)) {
+            return;
+        }
+        try {
+            ModelDefinition definition =
+                    ModelDefinitions.parseOne("model-definitions/" + modelId, text);
+            if (!definition.id().equals(modelId)) {
+                throw new ModelDefinitionException(
+                        java.util.List.of(
+                                new io.rtprofile.jobs.segments.definition.DefinitionProblem(
+                                        "model-definitions/" + modelId,
+                                        0,
+                                        "the record's key differs from its id '"
+                                                + definition.id()
+                                                + "'")));
+            }
+        } catch (ModelDefinitionException e) {
+            LOG.warn("Model definition {} refused: {}", modelId, e.getMessage());
+            refused.inc();
+            return;
+        }
+        ModelTraining fresh =
+                new ModelTraining(text, version, FtrlProximal.emptyWeights(), 0L, 0.0, 0.0);
+        sketches.remove(modelId);
+        publish(modelId, fresh, now, out);
+        training.update(fresh);
+        LOG.info("Model {} defined (version {})", modelId, fresh.getVersion());
+    }
+
+    @Override
+    public void processElement1(TrainingExample example, Context ctx, Collector<Model> out)
+            throws Exception {
+        String modelId = ctx.getCurrentKey();
+        ModelTraining state = training.value();
+        if (state != null && state.getDefinition().isEmpty()) {
+            unknown.inc(); // removed while its examples were under way
+            return;
+        }
         if (state == null) {
             String text = initialModels.texts().get(modelId);
             if (text == null) {
@@ -218,6 +294,9 @@ public final class ModelTrainer extends KeyedProcessFunction<String, TrainingExa
                     }
                 });
     }
+
+    /** The definition of a model that was removed (kept for its version number). */
+    private static final String REMOVED = "";
 
     static double logLoss(double p, boolean label) {
         double clipped = Math.min(1 - 1e-15, Math.max(1e-15, p));
