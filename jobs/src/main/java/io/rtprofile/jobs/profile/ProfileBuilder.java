@@ -456,6 +456,9 @@ public final class ProfileBuilder
         boolean changed = merger.apply(current, event);
         if (!models.isEmpty()) {
             long at = Math.max(time, current.getSegmentClock());
+            // An example whose horizon ended before this event had no outcome: its timer may not
+            // have fired yet when events come late (applied as they arrive, after the watermark).
+            expireExamples(current.getProfileId(), time - 1, side);
             label(current.getProfileId(), event, segments, side);
             Object[] measured = segments.measure(current, at);
             changed |= rescore(current, measured, at);

@@ -261,25 +261,32 @@ public final class ModelDefinitions {
             Map<String, Integer> seen = new HashMap<>();
             boolean ok = true;
             for (Node item : list.items()) {
+                String name = featureName(item);
+                Integer first = name == null ? null : seen.putIfAbsent(name, item.line());
+                if (first != null) {
+                    problem(
+                            item.line(),
+                            "duplicate feature '" + name + "' (first at line " + first + ")");
+                    ok = false;
+                }
                 ModelDefinition.Feature feature = feature(item);
                 if (feature == null) {
                     ok = false;
                     continue;
                 }
-                Integer first = seen.putIfAbsent(feature.name(), item.line());
-                if (first != null) {
-                    problem(
-                            item.line(),
-                            "duplicate feature '"
-                                    + feature.name()
-                                    + "' (first at line "
-                                    + first
-                                    + ")");
-                    ok = false;
-                }
                 features.add(feature);
             }
             return ok ? features : null;
+        }
+
+        /** The name a feature gives itself, whatever else is wrong with it (for duplicates). */
+        private static String featureName(Node node) {
+            if (node instanceof MapNode map
+                    && map.entries().get("name") != null
+                    && map.entries().get("name").value() instanceof ScalarNode s) {
+                return s.text();
+            }
+            return null;
         }
 
         private ModelDefinition.Feature feature(Node node) {

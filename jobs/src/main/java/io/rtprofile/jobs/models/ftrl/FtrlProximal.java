@@ -34,7 +34,10 @@ public final class FtrlProximal implements Serializable {
         public Parameters {
             if (!(alpha > 0) || beta < 0 || l1 < 0 || l2 < 0) {
                 throw new IllegalArgumentException(
-                        "FTRL needs alpha > 0 and beta, l1, l2 >= 0; got " + this);
+                        String.format(
+                                "FTRL needs alpha > 0 and beta, l1, l2 >= 0; got alpha %s,"
+                                        + " beta %s, l1 %s, l2 %s",
+                                alpha, beta, l1, l2));
             }
         }
     }
