@@ -656,6 +656,9 @@ public final class ProfileBuilder
                 continue; // nothing learned yet for this definition: no score to show
             }
             Score fresh = ActiveModels.score(model, models.inputs(model, measured), published);
+            if (fresh == null) {
+                continue; // a cluster model still gathering its first points
+            }
             Score old = shown.get(model.id());
             if (old == null || movedEnough(old, fresh)) {
                 next.put(model.id(), fresh);
@@ -673,6 +676,9 @@ public final class ProfileBuilder
     }
 
     private static boolean movedEnough(Score old, Score fresh) {
+        if (!Objects.equals(old.getCluster(), fresh.getCluster())) {
+            return true;
+        }
         if (Math.abs(old.getScore() - fresh.getScore()) >= SCORE_CHANGE) {
             return true;
         }
@@ -691,10 +697,11 @@ public final class ProfileBuilder
         long time = event.getTimestamp();
         for (ActiveModels.Active model : models.models()) {
             PendingExample example = examples.get(model.id());
-            if (example != null
+            if (model.isSupervised()
+                    && example != null
                     && time > example.getTakenAt()
                     && time <= example.getDeadline()
-                    && segments.matches(model.definition().label().event(), event)) {
+                    && segments.matches(model.definition().label().orElseThrow().event(), event)) {
                 examples.remove(model.id());
                 labelled(model.id(), profileId, example, time, true, side);
             }
@@ -717,14 +724,21 @@ public final class ProfileBuilder
                 continue;
             }
             Model published = versions.get(model.id());
-            long deadline = at + model.definition().label().within().millis();
-            examples.put(
-                    model.id(),
-                    new PendingExample(
-                            at,
-                            deadline,
-                            published == null ? 0L : published.getVersion(),
-                            models.inputs(model, measured).values()));
+            long version = published == null ? 0L : published.getVersion();
+            long deadline = at + model.definition().exampleHorizon();
+            Map<String, Double> inputs = models.inputs(model, measured).values();
+            if (model.isSupervised()) {
+                examples.put(model.id(), new PendingExample(at, deadline, version, inputs));
+            } else {
+                // A point needs no label: it goes at once, and the entry only spaces the
+                // profile's points by the model's interval.
+                side.examples()
+                        .accept(
+                                new TrainingExample(
+                                        model.id(), profileId, at, at, null, version, inputs));
+                examples.put(
+                        model.id(), new PendingExample(at, deadline, version, new HashMap<>()));
+            }
             side.timers().registerEventTimeTimer(deadline);
         }
     }
@@ -740,7 +754,8 @@ public final class ProfileBuilder
         for (String modelId : expired) {
             PendingExample example = examples.get(modelId);
             examples.remove(modelId);
-            if (activeModelTexts.containsKey(modelId)) {
+            ActiveModels.Active model = models.find(modelId);
+            if (model != null && model.isSupervised()) {
                 labelled(modelId, profileId, example, example.getDeadline(), false, side);
             }
         }

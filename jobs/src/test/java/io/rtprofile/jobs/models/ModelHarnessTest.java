@@ -238,10 +238,74 @@ class ModelHarnessTest {
         assertThat(harness.numEventTimeTimers()).isZero();
     }
 
+    private static final String CLUSTERS =
+            """
+            id: audiences
+            name: Audiences
+            algorithm: online-kmeans
+            clusters: 2
+            features:
+              - name: searches_1d
+                events: {where: event.type == "web.search", within: 1d}
+                scale: none
+            examples: {every: 12h}
+            training: {factors: 1}
+            """;
+
+    @Test
+    void aClusterModelTakesAPointPerIntervalAndAssignsTheNearestCentre() throws Exception {
+        open("", CLUSTERS);
+        send(T0, "web.search");
+        send(T0 + H, "web.search"); // within 12 h of the last point: none
+        send(T0 + 13 * H, "web.search");
+        watermark(T0 + 13 * H);
+        assertThat(harness.examples())
+                .extracting(TrainingExample::getTakenAt, TrainingExample::getLabel)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(T0, null),
+                        org.assertj.core.groups.Tuple.tuple(T0 + 13 * H, null));
+        assertThat(harness.examples().get(1).getFeatures()).containsEntry("searches_1d", 3.0);
+
+        harness.publish(
+                Model.newBuilder()
+                        .setModelId("audiences")
+                        .setVersion(1)
+                        .setDefinition(modelText)
+                        .setPublishedAt(0)
+                        .setExamples(100)
+                        .setClusters(
+                                List.of(
+                                        new io.rtprofile.schema.Cluster(
+                                                0, 60.0, Map.of("searches_1d", 0.5)),
+                                        new io.rtprofile.schema.Cluster(
+                                                1, 40.0, Map.of("searches_1d", 6.0))))
+                        .setFeatureScales(Map.of("searches_1d", 2.0))
+                        .build(),
+                T0 + 13 * H);
+        send(T0 + 14 * H, "web.search"); // 4 searches in the day: nearer 6 than 0.5
+        watermark(T0 + 14 * H);
+        Score score = last().getScores().get("audiences");
+        assertThat(score.getCluster()).isEqualTo(1);
+        assertThat(score.getScore()).isCloseTo(1 / (1 + 1.0), within(1e-12)); // |4 - 6| / 2
+        assertThat(score.getPercentile()).isNull();
+        assertThat(score.getFactors())
+                .singleElement()
+                .satisfies(
+                        f -> {
+                            assertThat(f.getFeature()).isEqualTo("searches_1d");
+                            assertThat(f.getValue()).isEqualTo(4.0);
+                            assertThat(f.getContribution()).isEqualTo(-1.0);
+                        });
+    }
+
     // -----------------------------------------------------------------------------------------
 
     private void open(String segments) throws Exception {
-        modelText = ModelDefinitions.parseOne("model.yaml", MODEL).source();
+        open(segments, MODEL);
+    }
+
+    private void open(String segments, String model) throws Exception {
+        modelText = ModelDefinitions.parseOne("model.yaml", model).source();
         SegmentCatalog catalog =
                 segments.isEmpty()
                         ? SegmentCatalog.empty()
@@ -252,7 +316,7 @@ class ModelHarnessTest {
                                 SETTINGS,
                                 catalog,
                                 ModelCatalog.of(
-                                        List.of(ModelDefinitions.parseOne("model.yaml", MODEL))),
+                                        List.of(ModelDefinitions.parseOne("model.yaml", model))),
                                 Long.MAX_VALUE),
                         SETTINGS.namespaces());
         harness.open();

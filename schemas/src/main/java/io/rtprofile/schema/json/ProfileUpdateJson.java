@@ -72,6 +72,9 @@ public final class ProfileUpdateJson {
                 out.writeNumberField("percentile", score.getPercentile());
             }
             out.writeNumberField("modelVersion", score.getModelVersion());
+            if (score.getCluster() != null) {
+                out.writeNumberField("cluster", score.getCluster());
+            }
             out.writeArrayFieldStart("factors");
             for (ScoreFactor factor : score.getFactors()) {
                 out.writeStartObject();
@@ -153,13 +156,15 @@ public final class ProfileUpdateJson {
                                 factor.path("contribution").asDouble()));
             }
             JsonNode percentile = score.path("percentile");
+            JsonNode cluster = score.path("cluster");
             scores.put(
                     s.getKey(),
                     new Score(
                             score.path("score").asDouble(),
                             percentile.isNumber() ? percentile.intValue() : null,
                             score.path("modelVersion").asLong(),
-                            factors));
+                            factors,
+                            cluster.isNumber() ? cluster.intValue() : null));
         }
         update.setScores(scores);
         return update.build();

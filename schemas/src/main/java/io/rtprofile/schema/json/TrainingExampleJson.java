@@ -27,7 +27,11 @@ public final class TrainingExampleJson {
         out.writeStringField("profileId", example.getProfileId());
         out.writeStringField("takenAt", Timestamps.format(example.getTakenAt()));
         out.writeStringField("labelledAt", Timestamps.format(example.getLabelledAt()));
-        out.writeBooleanField("label", example.getLabel());
+        if (example.getLabel() == null) {
+            out.writeNullField("label");
+        } else {
+            out.writeBooleanField("label", example.getLabel());
+        }
         out.writeNumberField("modelVersion", example.getModelVersion());
         out.writeObjectFieldStart("features");
         for (Map.Entry<String, Double> f : new TreeMap<>(example.getFeatures()).entrySet()) {

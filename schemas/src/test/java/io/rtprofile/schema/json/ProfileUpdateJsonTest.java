@@ -92,9 +92,13 @@ class ProfileUpdateJsonTest {
                 .containsExactly("country", "gone", "ltv", "tags", "vip", "visits");
         assertThat(fieldNames(tree.get("segments")))
                 .containsExactly("high-value", "sneaker-searchers", "window-shoppers");
-        assertThat(fieldNames(tree.get("scores"))).containsExactly("churn", "purchase-propensity");
+        assertThat(fieldNames(tree.get("scores")))
+                .containsExactly("audiences", "churn", "purchase-propensity");
         assertThat(fieldNames(tree.get("scores").get("purchase-propensity")))
                 .containsExactly("score", "percentile", "modelVersion", "factors");
+        // A cluster model's score also names the cluster.
+        assertThat(fieldNames(tree.get("scores").get("audiences")))
+                .containsExactly("score", "percentile", "modelVersion", "cluster", "factors");
         // Lists keep their order: identities by priority, changes as they happened.
         assertThat(tree.get("identities").get(0).get("namespace").asText()).isEqualTo("email");
         assertThat(tree.get("segmentChanges").get(0).get("segmentId").asText())
@@ -142,7 +146,8 @@ class ProfileUpdateJsonTest {
                                 0.73,
                                 91,
                                 42L,
-                                List.of(new ScoreFactor("cart_adds_30d", 3.0, 1.2))));
+                                List.of(new ScoreFactor("cart_adds_30d", 3.0, 1.2)),
+                                null));
         assertThat(
                         ProfileUpdateJson.fromJson(
                                         contract.replace(
@@ -188,9 +193,12 @@ class ProfileUpdateJsonTest {
                                         42L,
                                         List.of(
                                                 new ScoreFactor("cart_adds_30d", 3.0, 1.2),
-                                                new ScoreFactor("visits_7d", 0.0, -0.25))),
+                                                new ScoreFactor("visits_7d", 0.0, -0.25)),
+                                        null),
                                 "churn",
-                                new Score(0.125, null, 3L, List.of())));
+                                new Score(0.125, null, 3L, List.of(), null),
+                                "audiences",
+                                new Score(0.5, null, 2L, List.of(), 3)));
         return ProfileUpdate.newBuilder()
                 .setProfileId("p-0123456789abcdef")
                 .setVersion(7)

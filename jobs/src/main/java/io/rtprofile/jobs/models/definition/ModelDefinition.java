@@ -22,9 +22,10 @@ public record ModelDefinition(
         String name,
         Algorithm algorithm,
         List<Feature> features,
-        Label label,
+        Optional<Label> label,
         Optional<CelExpression> examplesWhen,
         FtrlProximal.Parameters parameters,
+        Optional<Clustering> clustering,
         Training training,
         String source) {
 
@@ -42,6 +43,12 @@ public record ModelDefinition(
         Objects.requireNonNull(algorithm, "algorithm");
         features = List.copyOf(features);
         Objects.requireNonNull(label, "label");
+        Objects.requireNonNull(clustering, "clustering");
+        if (label.isPresent() != (algorithm == Algorithm.FTRL_LOGISTIC)
+                || clustering.isPresent() != (algorithm == Algorithm.ONLINE_KMEANS)) {
+            throw new IllegalArgumentException(
+                    "ftrl-logistic takes a label, online-kmeans takes clusters: " + id);
+        }
         Objects.requireNonNull(examplesWhen, "examplesWhen");
         Objects.requireNonNull(parameters, "parameters");
         Objects.requireNonNull(training, "training");
@@ -50,7 +57,8 @@ public record ModelDefinition(
 
     /** The learning algorithms; the YAML value is {@link #key()}. */
     public enum Algorithm {
-        FTRL_LOGISTIC("ftrl-logistic");
+        FTRL_LOGISTIC("ftrl-logistic"),
+        ONLINE_KMEANS("online-kmeans");
 
         private final String key;
 
@@ -100,6 +108,26 @@ public record ModelDefinition(
                 throw new IllegalArgumentException("a label's horizon must be finite");
             }
         }
+    }
+
+    /**
+     * online-kmeans: {@code k} clusters; a profile contributes a point (its features) on an event
+     * at most once per {@code every}; the clusters forget with factor {@code decay} per point and
+     * start from {@code seedPoints} buffered points (see {@code OnlineKMeans}).
+     */
+    public record Clustering(int k, double decay, int seedPoints, Duration every) {
+        public Clustering {
+            if (k < 2 || !(decay > 0 && decay <= 1) || seedPoints < k || every.isNegative()) {
+                throw new IllegalArgumentException(
+                        "clusters need k >= 2, 0 < decay <= 1, seedPoints >= k");
+            }
+        }
+    }
+
+    /** The horizon of an example: the label's, or the interval between a profile's points. */
+    public long exampleHorizon() {
+        return label.map(l -> l.within().millis())
+                .orElseGet(() -> clustering.orElseThrow().every().toMillis());
     }
 
     /**

@@ -60,6 +60,7 @@ public final class ModelDefinitions {
                     "algorithm",
                     "features",
                     "label",
+                    "clusters",
                     "examples",
                     "parameters",
                     "training");
@@ -70,8 +71,13 @@ public final class ModelDefinitions {
     private static final Set<String> FEATURE_EVENTS_KEYS =
             Set.of("where", "within", "count", "sum", "avg", "distinct");
     private static final Set<String> LABEL_KEYS = Set.of("event", "within");
-    private static final Set<String> EXAMPLES_KEYS = Set.of("when");
+    private static final Set<String> EXAMPLES_KEYS = Set.of("when", "every");
     private static final Set<String> PARAMETER_KEYS = Set.of("alpha", "beta", "l1", "l2");
+    private static final Set<String> KMEANS_PARAMETER_KEYS = Set.of("decay", "seedPoints");
+
+    /** online-kmeans: a profile's points at most this often unless the definition says. */
+    public static final Duration DEFAULT_POINT_INTERVAL = Duration.ofDays(1);
+
     private static final Set<String> TRAINING_KEYS =
             Set.of("publishEvery", "minExamples", "publishInterval", "factors");
 
@@ -193,10 +199,22 @@ public final class ModelDefinitions {
             }
             String name = string(map, "name", "a model definition");
             ModelDefinition.Algorithm algorithm = algorithm(map);
+            boolean clusters = algorithm == ModelDefinition.Algorithm.ONLINE_KMEANS;
             List<ModelDefinition.Feature> features = features(map);
-            ModelDefinition.Label label = label(map);
-            Optional<CelExpression> when = examples(map);
-            FtrlProximal.Parameters parameters = parameters(map);
+            Optional<ModelDefinition.Label> label = Optional.empty();
+            Optional<ModelDefinition.Clustering> clustering = Optional.empty();
+            FtrlProximal.Parameters parameters = DEFAULT_PARAMETERS;
+            if (algorithm == ModelDefinition.Algorithm.FTRL_LOGISTIC) {
+                ModelDefinition.Label l = label(map);
+                label = l == null ? null : Optional.of(l);
+                parameters = parameters(map);
+                forbidden(map, "clusters", "ftrl-logistic");
+            } else if (clusters) {
+                ModelDefinition.Clustering c = clustering(map);
+                clustering = c == null ? null : Optional.of(c);
+                forbidden(map, "label", "online-kmeans (it learns without labels)");
+            }
+            Optional<CelExpression> when = examples(map, clusters);
             ModelDefinition.Training training = training(map);
             ModelDefinition definition =
                     broken
@@ -205,6 +223,7 @@ public final class ModelDefinitions {
                                     || algorithm == null
                                     || features == null
                                     || label == null
+                                    || clustering == null
                                     || when == null
                                     || parameters == null
                                     || training == null
@@ -217,6 +236,7 @@ public final class ModelDefinitions {
                                     label,
                                     when,
                                     parameters,
+                                    clustering,
                                     training,
                                     toJson(map));
             parsed.add(new Parsed(id, file, map.line(), definition));
@@ -234,9 +254,7 @@ public final class ModelDefinitions {
             }
             problem(
                     map.entries().get("algorithm").value().line(),
-                    "unknown algorithm '"
-                            + text
-                            + "' (this release has ftrl-logistic; online-kmeans is planned)");
+                    "unknown algorithm '" + text + "' (expected ftrl-logistic or online-kmeans)");
             return null;
         }
 
@@ -491,8 +509,78 @@ public final class ModelDefinitions {
             return ok && x != null && within != null ? new ModelDefinition.Label(x, within) : null;
         }
 
+        private void forbidden(MapNode map, String key, String algorithm) {
+            Entry e = map.entries().get(key);
+            if (e != null) {
+                problem(e.keyLine(), key + " does not apply to " + algorithm);
+            }
+        }
+
+        /** online-kmeans: clusters (k), the point interval, and its parameters. */
+        private ModelDefinition.Clustering clustering(MapNode map) {
+            Entry k = required(map, "clusters", "an online-kmeans model");
+            Double clusters = k == null ? null : positive(k);
+            if (clusters != null
+                    && (clusters != Math.rint(clusters) || clusters < 2 || clusters > 100)) {
+                problem(k.value().line(), "clusters is a whole number from 2 to 100");
+                clusters = null;
+            }
+            Duration every = DEFAULT_POINT_INTERVAL;
+            Entry examples = map.entries().get("examples");
+            if (examples != null
+                    && examples.value() instanceof MapNode m
+                    && m.entries().get("every") != null) {
+                Entry e = m.entries().get("every");
+                String text = scalar(e, "every");
+                try {
+                    Window w = text == null ? null : Window.parse(text.trim());
+                    if (w == null || w.isLifetime()) {
+                        throw new IllegalArgumentException("every is a duration such as 1d or 12h");
+                    }
+                    every = Duration.ofMillis(w.millis());
+                } catch (IllegalArgumentException ex) {
+                    problem(e.value().line(), ex.getMessage());
+                    return null;
+                }
+            }
+            double decay = 1.0;
+            Double seedPoints = clusters == null ? null : 20 * clusters;
+            Entry p = map.entries().get("parameters");
+            if (p != null) {
+                if (!(p.value() instanceof MapNode params)) {
+                    problem(
+                            p.value().line(),
+                            "parameters takes a mapping (decay, seedPoints), found "
+                                    + p.value().kind());
+                    return null;
+                }
+                if (!unknownKeys(params, KMEANS_PARAMETER_KEYS, "online-kmeans parameters")) {
+                    return null;
+                }
+                Double d = number(params, "decay", 1.0);
+                Double s = number(params, "seedPoints", seedPoints == null ? 0 : seedPoints);
+                if (d == null || s == null) {
+                    return null;
+                }
+                decay = d;
+                seedPoints = s;
+            }
+            if (clusters == null) {
+                return null;
+            }
+            try {
+                return new ModelDefinition.Clustering(
+                        clusters.intValue(), decay, seedPoints.intValue(), every);
+            } catch (IllegalArgumentException ex) {
+                problem(
+                        p != null ? p.value().line() : k.value().line(),
+                        "online-kmeans needs 0 < decay <= 1 and seedPoints >= clusters");
+                return null;
+            }
+        }
+
         /** The examples' trigger: empty for every event, null when broken. */
-        private Optional<CelExpression> examples(MapNode map) {
+        private Optional<CelExpression> examples(MapNode map, boolean clusters) {
             Entry e = map.entries().get("examples");
             if (e == null) {
                 return Optional.empty();
@@ -504,6 +592,13 @@ public final class ModelDefinitions {
                 return null;
             }
             if (!unknownKeys(examples, EXAMPLES_KEYS, "examples")) {
+                return null;
+            }
+            if (!clusters && examples.entries().get("every") != null) {
+                problem(
+                        examples.entries().get("every").keyLine(),
+                        "every applies to online-kmeans; an ftrl-logistic profile takes its next"
+                                + " example once the last is labelled");
                 return null;
             }
             Entry when = examples.entries().get("when");

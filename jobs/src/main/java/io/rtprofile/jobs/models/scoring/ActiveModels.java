@@ -5,6 +5,7 @@ import io.rtprofile.jobs.models.definition.ModelDefinitionException;
 import io.rtprofile.jobs.models.definition.ModelDefinitions;
 import io.rtprofile.jobs.models.ftrl.FtrlProximal;
 import io.rtprofile.jobs.segments.definition.Measure;
+import io.rtprofile.schema.Cluster;
 import io.rtprofile.schema.Model;
 import io.rtprofile.schema.Score;
 import io.rtprofile.schema.ScoreFactor;
@@ -28,6 +29,11 @@ public final class ActiveModels {
     public record Active(ModelDefinition definition, int firstMeasure) {
         public String id() {
             return definition.id();
+        }
+
+        /** Whether it learns from labels (ftrl-logistic) rather than from points (k-means). */
+        public boolean isSupervised() {
+            return definition.label().isPresent();
         }
     }
 
@@ -83,6 +89,16 @@ public final class ActiveModels {
         return models;
     }
 
+    /** The model in force with this id, or null. */
+    public Active find(String modelId) {
+        for (Active model : models) {
+            if (model.id().equals(modelId)) {
+                return model;
+            }
+        }
+        return null;
+    }
+
     public boolean isEmpty() {
         return models.isEmpty();
     }
@@ -111,6 +127,9 @@ public final class ActiveModels {
      * to the log-odds, the intercept left out.
      */
     public static Score score(Active model, Inputs inputs, Model published) {
+        if (!model.isSupervised()) {
+            return cluster(model, inputs, published);
+        }
         Map<String, Double> weights = published.getWeights();
         double logOdds = 0;
         List<ScoreFactor> factors = new ArrayList<>();
@@ -137,6 +156,78 @@ public final class ActiveModels {
                 .setModelVersion(published.getVersion())
                 .setFactors(new ArrayList<>(factors.subList(0, Math.min(keep, factors.size()))))
                 .build();
+    }
+
+    /**
+     * online-kmeans: the nearest cluster of the published version by standardized distance d; the
+     * score is 1 / (1 + d), the closeness to the centre, and the factors are the features farthest
+     * from it, each with its deviation in standard deviations (signed). {@code null} while the
+     * version has no clusters yet.
+     */
+    static Score cluster(Active model, Inputs inputs, Model published) {
+        List<Cluster> clusters = published.getClusters();
+        if (clusters.isEmpty()) {
+            return null;
+        }
+        List<ModelDefinition.Feature> features = model.definition().features();
+        double[] x = point(model, inputs);
+        double[] scale = new double[x.length];
+        for (int j = 0; j < x.length; j++) {
+            double s = published.getFeatureScales().getOrDefault(features.get(j).name(), 1.0);
+            scale[j] = s > 0 ? s : 1.0;
+        }
+        Cluster nearest = null;
+        double best = Double.POSITIVE_INFINITY;
+        for (Cluster c : clusters) {
+            double d2 = 0;
+            for (int j = 0; j < x.length; j++) {
+                double z =
+                        (x[j] - c.getCentre().getOrDefault(features.get(j).name(), 0.0)) / scale[j];
+                d2 += z * z;
+            }
+            if (d2 < best) {
+                best = d2;
+                nearest = c;
+            }
+        }
+        List<ScoreFactor> factors = new ArrayList<>();
+        for (int j = 0; j < x.length; j++) {
+            String name = features.get(j).name();
+            double z = (x[j] - nearest.getCentre().getOrDefault(name, 0.0)) / scale[j];
+            if (z != 0) {
+                FeatureEncoder.Shown shown = inputs.shown().get(name);
+                factors.add(new ScoreFactor(name, shown != null ? shown.value() : x[j], z));
+            }
+        }
+        factors.sort(
+                Comparator.comparingDouble((ScoreFactor f) -> -Math.abs(f.getContribution()))
+                        .thenComparing(ScoreFactor::getFeature));
+        int keep = model.definition().training().factors();
+        return Score.newBuilder()
+                .setScore(1 / (1 + Math.sqrt(best)))
+                .setPercentile(null)
+                .setModelVersion(published.getVersion())
+                .setCluster(nearest.getCluster())
+                .setFactors(new ArrayList<>(factors.subList(0, Math.min(keep, factors.size()))))
+                .build();
+    }
+
+    /**
+     * A k-means point: each feature's input in definition order (a number, or 1 / 0 for a boolean);
+     * a feature without a numeric input (no value, a category) is 0.
+     */
+    public static double[] point(Active model, Inputs inputs) {
+        return point(model.definition(), inputs.values());
+    }
+
+    /** The same from a training example's inputs. */
+    public static double[] point(ModelDefinition definition, Map<String, Double> inputs) {
+        List<ModelDefinition.Feature> features = definition.features();
+        double[] x = new double[features.size()];
+        for (int j = 0; j < x.length; j++) {
+            x[j] = inputs.getOrDefault(features.get(j).name(), 0.0);
+        }
+        return x;
     }
 
     /** How many of the cut points (1st .. 99th percentiles) the score reaches: 0 to 99. */

@@ -5,9 +5,13 @@ import io.rtprofile.jobs.models.definition.ModelDefinition;
 import io.rtprofile.jobs.models.definition.ModelDefinitionException;
 import io.rtprofile.jobs.models.definition.ModelDefinitions;
 import io.rtprofile.jobs.models.ftrl.FtrlProximal;
+import io.rtprofile.jobs.models.kmeans.OnlineKMeans;
+import io.rtprofile.jobs.models.scoring.ActiveModels;
+import io.rtprofile.schema.Cluster;
 import io.rtprofile.schema.Model;
 import io.rtprofile.schema.TrainingExample;
 import io.rtprofile.schema.internal.ModelDefinitionChange;
+import io.rtprofile.schema.state.KMeansState;
 import io.rtprofile.schema.state.ModelTraining;
 import io.rtprofile.schema.state.ScoreSketch;
 
@@ -28,7 +32,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -146,7 +152,7 @@ public final class ModelTrainer
             // Kept, without a definition, so a later one continues the version numbers.
             training.update(
                     new ModelTraining(
-                            REMOVED, version + 1, FtrlProximal.emptyWeights(), 0L, 0.0, 0.0));
+                            REMOVED, version + 1, FtrlProximal.emptyWeights(), 0L, 0.0, 0.0, null));
             sketches.remove(modelId);
             out.collect(
                     Model.newBuilder()
@@ -162,9 +168,9 @@ public final class ModelTrainer
         if (text.equals(inForce)) {
             return;
         }
+        ModelDefinition definition;
         try {
-            ModelDefinition definition =
-                    ModelDefinitions.parseOne("model-definitions/" + modelId, text);
+            definition = ModelDefinitions.parseOne("model-definitions/" + modelId, text);
             if (!definition.id().equals(modelId)) {
                 throw new ModelDefinitionException(
                         java.util.List.of(
@@ -180,8 +186,7 @@ public final class ModelTrainer
             refused.inc();
             return;
         }
-        ModelTraining fresh =
-                new ModelTraining(text, version, FtrlProximal.emptyWeights(), 0L, 0.0, 0.0);
+        ModelTraining fresh = fresh(text, definition, version);
         sketches.remove(modelId);
         publish(modelId, fresh, now, out);
         training.update(fresh);
@@ -203,9 +208,13 @@ public final class ModelTrainer
                 unknown.inc(); // a model removed while its examples were under way
                 return;
             }
-            state = new ModelTraining(text, 0L, FtrlProximal.emptyWeights(), 0L, 0.0, 0.0);
+            state = fresh(text, definition(text), 0L);
         }
         ModelDefinition definition = definition(state.getDefinition());
+        if (state.getClusters() != null) {
+            learnPoint(modelId, state, definition, example, ctx, out);
+            return;
+        }
         FtrlProximal learner = new FtrlProximal(definition.parameters());
         double p =
                 learner.update(state.getWeights(), example.getFeatures(), example.getLabel())
@@ -238,7 +247,7 @@ public final class ModelTrainer
             return;
         }
         ModelDefinition definition = definition(state.getDefinition());
-        if (state.getWeights().getExamples() < definition.training().minExamples()) {
+        if (seen(state) < definition.training().minExamples()) {
             ctx.timerService()
                     .registerProcessingTimeTimer(
                             timestamp + definition.training().publishInterval().toMillis());
@@ -248,8 +257,70 @@ public final class ModelTrainer
         training.update(state);
     }
 
+    /** online-kmeans: the point moves its nearest centre (or fills the seed buffer). */
+    private void learnPoint(
+            String modelId,
+            ModelTraining state,
+            ModelDefinition definition,
+            TrainingExample example,
+            Context ctx,
+            Collector<Model> out)
+            throws Exception {
+        kmeans(definition)
+                .update(state.getClusters(), ActiveModels.point(definition, example.getFeatures()));
+        state.setUnpublished(state.getUnpublished() + 1);
+        learned.inc();
+        ModelDefinition.Training policy = definition.training();
+        if (state.getUnpublished() >= policy.publishEvery()
+                && seen(state) >= policy.minExamples()) {
+            publish(modelId, state, ctx.timerService().currentProcessingTime(), out);
+        } else if (state.getUnpublished() == 1) {
+            ctx.timerService()
+                    .registerProcessingTimeTimer(
+                            ctx.timerService().currentProcessingTime()
+                                    + policy.publishInterval().toMillis());
+        }
+        training.update(state);
+    }
+
+    /** A new model's state: FTRL weights, or empty clusters over the features. */
+    private static ModelTraining fresh(String text, ModelDefinition definition, long version) {
+        return new ModelTraining(
+                text,
+                version,
+                FtrlProximal.emptyWeights(),
+                0L,
+                0.0,
+                0.0,
+                definition.clustering().isEmpty()
+                        ? null
+                        : OnlineKMeans.emptyState(
+                                definition.features().stream()
+                                        .map(ModelDefinition.Feature::name)
+                                        .toList()));
+    }
+
+    private static OnlineKMeans kmeans(ModelDefinition definition) {
+        ModelDefinition.Clustering c = definition.clustering().orElseThrow();
+        // The seed is the model id's hash: the same points in the same order give the same model.
+        return new OnlineKMeans(
+                new OnlineKMeans.Parameters(
+                        c.k(), c.decay(), c.seedPoints(), definition.id().hashCode(), true));
+    }
+
+    /** Examples (or points) learned from in all. */
+    private static long seen(ModelTraining state) {
+        return state.getClusters() != null
+                ? state.getClusters().getExamples()
+                : state.getWeights().getExamples();
+    }
+
     private void publish(String modelId, ModelTraining state, long now, Collector<Model> out) {
         ModelDefinition definition = definition(state.getDefinition());
+        if (state.getClusters() != null) {
+            publishClusters(modelId, state, definition, now, out);
+            return;
+        }
         FtrlProximal learner = new FtrlProximal(definition.parameters());
         Map<String, Double> weights = new TreeMap<>();
         for (String input : state.getWeights().getZ().keySet()) {
@@ -280,6 +351,47 @@ public final class ModelTrainer
                 modelId,
                 state.getVersion(),
                 state.getWeights().getExamples());
+    }
+
+    private void publishClusters(
+            String modelId,
+            ModelTraining state,
+            ModelDefinition definition,
+            long now,
+            Collector<Model> out) {
+        KMeansState clusters = state.getClusters();
+        List<String> names = clusters.getFeatures();
+        List<Cluster> published = new ArrayList<>();
+        if (OnlineKMeans.initialized(clusters)) {
+            double[][] centroids = OnlineKMeans.centroids(clusters);
+            double[] sizes = OnlineKMeans.sizes(clusters);
+            for (int i = 0; i < centroids.length; i++) {
+                Map<String, Double> centre = new HashMap<>();
+                for (int j = 0; j < names.size(); j++) {
+                    centre.put(names.get(j), centroids[i][j]);
+                }
+                published.add(new Cluster(i, sizes[i], centre));
+            }
+        }
+        Map<String, Double> scales = new HashMap<>();
+        double[] scale = kmeans(definition).scale(clusters);
+        for (int j = 0; j < names.size() && j < scale.length; j++) {
+            // OnlineKMeans multiplies by 1 / deviation; the version publishes the deviation.
+            scales.put(names.get(j), scale[j] > 0 ? 1 / scale[j] : 1.0);
+        }
+        state.setVersion(state.getVersion() + 1);
+        state.setUnpublished(0L);
+        out.collect(
+                Model.newBuilder()
+                        .setModelId(modelId)
+                        .setVersion(state.getVersion())
+                        .setDefinition(state.getDefinition())
+                        .setPublishedAt(now)
+                        .setExamples(clusters.getExamples())
+                        .setClusters(published)
+                        .setFeatureScales(scales)
+                        .build());
+        this.published.inc();
     }
 
     private ModelDefinition definition(String text) {

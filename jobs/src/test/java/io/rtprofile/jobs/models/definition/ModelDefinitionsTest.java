@@ -46,7 +46,8 @@ class ModelDefinitionsTest {
         Measure.EventAggregate spend = (Measure.EventAggregate) m.features().get(3).measure();
         assertThat(spend.aggregate().function()).isEqualTo(Aggregate.Function.SUM);
         assertThat(m.features().get(3).scale()).isEqualTo(ModelDefinition.Scale.LOG);
-        assertThat(m.label().within().millis()).isEqualTo(Duration.ofHours(1).toMillis());
+        assertThat(m.label().orElseThrow().within().millis())
+                .isEqualTo(Duration.ofHours(1).toMillis());
         assertThat(m.examplesWhen()).isPresent();
         assertThat(m.parameters().alpha()).isEqualTo(0.5);
         assertThat(m.training().factors()).isEqualTo(3);
@@ -118,7 +119,7 @@ class ModelDefinitionsTest {
                                         """
                                         id: Bad_Id
                                         name: bad
-                                        algorithm: random-forest
+                                        algorithm: ftrl-logistic
                                         features:
                                           - name: x
                                             events: {within: 1d, count: true}
@@ -148,11 +149,6 @@ class ModelDefinitionsTest {
                                     .anyMatch(p -> p.startsWith("bad.yaml:1: bad id 'Bad_Id'"))
                                     .anyMatch(
                                             p ->
-                                                    p.startsWith(
-                                                            "bad.yaml:3: unknown algorithm"
-                                                                    + " 'random-forest'"))
-                                    .anyMatch(
-                                            p ->
                                                     p.startsWith("bad.yaml:8:")
                                                             && p.contains("takes no comparison"))
                                     .anyMatch(p -> p.startsWith("bad.yaml:7: duplicate feature"))
@@ -179,6 +175,51 @@ class ModelDefinitionsTest {
                                     .anyMatch(
                                             p -> p.startsWith("bad.yaml:19: unknown key 'colour'"));
                         });
+    }
+
+    @Test
+    void anUnknownAlgorithmAndMisplacedSectionsAreRefused() {
+        assertThatThrownBy(
+                        () ->
+                                ModelDefinitions.parse(
+                                        "m.yaml",
+                                        MINIMAL.replace("ftrl-logistic", "random-forest")))
+                .hasMessageContaining(
+                        "m.yaml:3: unknown algorithm 'random-forest' (expected ftrl-logistic or"
+                                + " online-kmeans)");
+        assertThatThrownBy(
+                        () ->
+                                ModelDefinitions.parse(
+                                        "k.yaml",
+                                        MINIMAL.replace("ftrl-logistic", "online-kmeans")))
+                .hasMessageContaining(
+                        "k.yaml:1: missing field 'clusters' in an online-kmeans model")
+                .hasMessageContaining("k.yaml:7: label does not apply to online-kmeans");
+    }
+
+    @Test
+    void aClusterModelParses() throws Exception {
+        ModelDefinition m =
+                ModelDefinitions.parseOne(
+                        "k.yaml",
+                        """
+                        id: audiences
+                        name: Audiences
+                        algorithm: online-kmeans
+                        clusters: 4
+                        features:
+                          - name: searches
+                            events: {where: event.type == "web.search", within: 7d}
+                        examples: {every: 12h}
+                        parameters: {decay: 0.999}
+                        """);
+        assertThat(m.label()).isEmpty();
+        ModelDefinition.Clustering c = m.clustering().orElseThrow();
+        assertThat(c.k()).isEqualTo(4);
+        assertThat(c.decay()).isEqualTo(0.999);
+        assertThat(c.seedPoints()).isEqualTo(80);
+        assertThat(c.every()).isEqualTo(Duration.ofHours(12));
+        assertThat(m.exampleHorizon()).isEqualTo(Duration.ofHours(12).toMillis());
     }
 
     @Test
