@@ -26,6 +26,8 @@ public final class Uids {
     public static final String MODEL_DEFINITIONS_SOURCE = "model-definitions-source";
     public static final String MODEL_DEFINITIONS_NONE = "model-definitions-none";
     public static final String MODELS_SINK = "models-sink";
+    public static final String MODELS_END_MARKER = "models-end-marker";
+    public static final String MODELS_END_SINK = "models-end-sink";
     public static final String TRAINING_EXAMPLES_SINK = "training-examples-sink";
     public static final String PROFILE_UPDATES_SINK = "profile-updates-sink";
     public static final String REJECTED_SINK = "events-rejected-sink";

@@ -1,6 +1,8 @@
 package io.rtprofile.cli;
 
 import io.rtprofile.generator.GeneratorConfig;
+import io.rtprofile.jobs.models.definition.ModelDefinition;
+import io.rtprofile.jobs.models.definition.ModelDefinitionException;
 import io.rtprofile.jobs.segments.definition.SegmentDefinition;
 import io.rtprofile.jobs.segments.definition.SegmentDefinitionException;
 import io.rtprofile.local.demo.Demo;
@@ -89,6 +91,16 @@ public final class DemoCommand implements Callable<Integer> {
             })
     Path segments;
 
+    @Option(
+            names = "--models",
+            paramLabel = "PATH",
+            description = {
+                "Model definitions (a file or a directory) published to model-definitions before"
+                        + " the job starts; a line is printed per version they publish. Default:"
+                        + " the repository's examples/models."
+            })
+    Path models;
+
     @Spec CommandSpec spec;
 
     @Override
@@ -124,6 +136,16 @@ public final class DemoCommand implements Callable<Integer> {
                 return 1;
             }
         }
+        Path modelsPath = models == null ? defaultExamples("models") : models;
+        List<ModelDefinition> modelDefinitions = List.of();
+        if (models != null || Files.exists(modelsPath)) {
+            try {
+                modelDefinitions = ModelsCommand.loadDefinitions(modelsPath);
+            } catch (ModelDefinitionException e) {
+                e.problems().forEach(p -> spec.commandLine().getErr().println(p));
+                return 1;
+            }
+        }
         Demo.Settings settings =
                 new Demo.Settings(
                         rate,
@@ -134,7 +156,9 @@ public final class DemoCommand implements Callable<Integer> {
                         kafkaPort,
                         webPort,
                         definitions,
-                        segmentsPath.toString());
+                        segmentsPath.toString(),
+                        modelDefinitions,
+                        modelsPath.toString());
         try (Demo demo = Demo.start(settings, System.out)) {
             demo.awaitEnd();
         }
@@ -146,8 +170,13 @@ public final class DemoCommand implements Callable<Integer> {
      * without it (say, java -jar), examples/segments under the working directory.
      */
     static Path defaultSegments() {
+        return defaultExamples("segments");
+    }
+
+    /** {@code examples/<kind>} of the repository (see {@link #defaultSegments()}). */
+    static Path defaultExamples(String kind) {
         String home = System.getProperty("rtprofile.home");
-        Path relative = Path.of("examples", "segments");
+        Path relative = Path.of("examples", kind);
         return home == null ? relative : Path.of(home).resolve(relative);
     }
 }

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             ConsumeCommand.class,
             BenchCommand.class,
             SegmentsCommand.class,
+            ModelsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class RtProfileCli implements Runnable {

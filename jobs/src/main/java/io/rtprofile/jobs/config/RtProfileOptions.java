@@ -71,6 +71,39 @@ public final class RtProfileOptions {
                             "A segment definition file or directory in force from the start;"
                                     + " definitions on the topic replace or remove them.");
 
+    public static final ConfigOption<String> MODELS_TOPIC =
+            ConfigOptions.key("rtprofile.topics.models")
+                    .stringType()
+                    .defaultValue("models")
+                    .withDescription(
+                            "Compacted topic of published model versions, key model id: the"
+                                    + " trainer writes them, the profile operator scores with them"
+                                    + " (docs/models-kafka.md).");
+
+    public static final ConfigOption<String> MODEL_DEFINITIONS_TOPIC =
+            ConfigOptions.key("rtprofile.topics.model-definitions")
+                    .stringType()
+                    .defaultValue("model-definitions")
+                    .withDescription(
+                            "Compacted topic of model definitions, key model id; a tombstone"
+                                    + " removes the model.");
+
+    public static final ConfigOption<String> TRAINING_EXAMPLES_TOPIC =
+            ConfigOptions.key("rtprofile.topics.training-examples")
+                    .stringType()
+                    .defaultValue("training-examples")
+                    .withDescription(
+                            "Topic of labelled training examples, key model id (delete policy).");
+
+    public static final ConfigOption<String> MODELS_PATH =
+            ConfigOptions.key("rtprofile.models.path")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "A model definition file or directory in force from the start;"
+                                    + " definitions on the model-definitions topic replace or"
+                                    + " remove them.");
+
     public static final ConfigOption<String> CONSUMER_GROUP =
             ConfigOptions.key("rtprofile.kafka.group-id")
                     .stringType()

@@ -32,6 +32,24 @@ public final class ModelCatalog implements Serializable {
         return new ModelCatalog(texts);
     }
 
+    /**
+     * This catalog with {@code changes} applied: a text replaces the definition of its id, a null
+     * removes it. Texts are kept as given (a {@code model-definitions} record's value): the trainer
+     * recognises a replayed record by its text.
+     */
+    public ModelCatalog with(Map<String, String> changes) {
+        TreeMap<String, String> merged = new TreeMap<>(texts);
+        changes.forEach(
+                (id, text) -> {
+                    if (text == null) {
+                        merged.remove(id);
+                    } else {
+                        merged.put(id, text);
+                    }
+                });
+        return new ModelCatalog(merged);
+    }
+
     /** Definition text by model id. */
     public Map<String, String> texts() {
         return Collections.unmodifiableMap(texts);

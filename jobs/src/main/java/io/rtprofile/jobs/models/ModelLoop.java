@@ -2,6 +2,7 @@ package io.rtprofile.jobs.models;
 
 import io.rtprofile.jobs.identity.IdentityResolver;
 import io.rtprofile.schema.Model;
+import io.rtprofile.schema.internal.ProfileTransfer;
 
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -19,6 +20,13 @@ public interface ModelLoop {
 
     /** Where the trainer's versions go. */
     void modelsOut(DataStream<Model> models);
+
+    /**
+     * The identity resolver's end marker ({@link IdentityResolver#LOOP_END}), emitted once the
+     * events have ended and the transfers edge is quiet: an edge that must be ended by a record (a
+     * topic) writes its own marker from it. Nothing by default.
+     */
+    default void loopEnd(DataStream<ProfileTransfer> marker) {}
 
     /**
      * What to tell when the profiles' input has ended (bounded runs), so the job can finish; {@code

@@ -156,6 +156,10 @@ public final class ProfileWorkflow {
                         .name("Build profiles");
         transferLoop.transfersOut(updates.getSideOutput(ProfileBuilder.TRANSFERS));
         transferLoop.loopEnd(instructions.getSideOutput(IdentityResolver.LOOP_END));
+        if (modelLoop != null) {
+            // A job that stops at the latest events ends the models edge at the same moment.
+            modelLoop.loopEnd(instructions.getSideOutput(IdentityResolver.LOOP_END));
+        }
 
         DataStream<TrainingExample> examples =
                 updates.getSideOutput(ProfileBuilder.TRAINING_EXAMPLES);

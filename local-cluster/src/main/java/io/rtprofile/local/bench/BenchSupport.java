@@ -2,7 +2,10 @@ package io.rtprofile.local.bench;
 
 import io.rtprofile.jobs.config.JobConfiguration;
 import io.rtprofile.jobs.config.RtProfileOptions;
+import io.rtprofile.jobs.kafka.ModelDefinitionsTopic;
+import io.rtprofile.jobs.kafka.ModelsTopic;
 import io.rtprofile.jobs.kafka.ProfileTransfersTopic;
+import io.rtprofile.jobs.kafka.TrainingExamplesTopic;
 import io.rtprofile.local.kafka.EmbeddedKafka;
 
 import org.apache.flink.api.common.JobExecutionResult;
@@ -58,6 +61,18 @@ final class BenchSupport {
     static void createIdentityTopics(EmbeddedKafka kafka, String suffix) {
         kafka.createTopic("bench-transfers-" + suffix, 2, ProfileTransfersTopic.topicConfig());
         kafka.createTopic("bench-conflicts-" + suffix, 1, Map.of());
+        // The models edge and the examples: the job has them even without models (none here).
+        kafka.createTopic("bench-models-" + suffix, 1, ModelsTopic.topicConfig());
+        kafka.createTopic("bench-examples-" + suffix, 1, TrainingExamplesTopic.topicConfig());
+    }
+
+    /**
+     * The definitions topics the profile job reads at start and while it runs, shared by every run
+     * of a benchmark (empty: no segments, no models).
+     */
+    static void createDefinitionTopics(EmbeddedKafka kafka) {
+        kafka.createTopic("segment-definitions", 1, Map.of("cleanup.policy", "compact"));
+        kafka.createTopic("model-definitions", 1, ModelDefinitionsTopic.topicConfig());
     }
 
     /**
@@ -74,6 +89,8 @@ final class BenchSupport {
         config.set(RtProfileOptions.REJECTED_TOPIC, "bench-rejected-" + suffix);
         config.set(RtProfileOptions.PROFILE_TRANSFERS_TOPIC, "bench-transfers-" + suffix);
         config.set(RtProfileOptions.IDENTITY_CONFLICTS_TOPIC, "bench-conflicts-" + suffix);
+        config.set(RtProfileOptions.MODELS_TOPIC, "bench-models-" + suffix);
+        config.set(RtProfileOptions.TRAINING_EXAMPLES_TOPIC, "bench-examples-" + suffix);
         config.set(RtProfileOptions.STARTING_OFFSETS, RtProfileOptions.StartingOffsets.EARLIEST);
         config.set(RtProfileOptions.CONSUMER_GROUP, "bench-" + suffix);
         config.set(RtProfileOptions.TRANSACTIONAL_ID_PREFIX, "bench-" + suffix);

@@ -137,8 +137,8 @@ public final class IdentityBenchmark {
                                 SEED,
                                 start));
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            // The profile job reads its segment definitions from here (none: no segments).
-            kafka.createTopic("segment-definitions", 1, Map.of("cleanup.policy", "compact"));
+            // The profile job reads its definitions from here (none: no segments, no models).
+            BenchSupport.createDefinitionTopics(kafka);
             long t0 = System.nanoTime();
             produce(kafka, PRELOAD_TOPIC, input.preload());
             produce(kafka, LINKS_TOPIC, input.measured(true));

@@ -70,8 +70,8 @@ public final class ProfileJobBenchmark {
 
     private void throughput(EmbeddedKafka kafka) throws Exception {
         kafka.createTopic("bench-events", 2, Map.of());
-        // The profile job reads its segment definitions from here (none: no segments).
-        kafka.createTopic("segment-definitions", 1, Map.of("cleanup.policy", "compact"));
+        // The profile job reads its definitions from here (none: no segments, no models).
+        BenchSupport.createDefinitionTopics(kafka);
         long start = System.nanoTime();
         GeneratorConfig data =
                 GeneratorConfig.of(

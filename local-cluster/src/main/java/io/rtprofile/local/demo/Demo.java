@@ -5,11 +5,17 @@ import io.rtprofile.generator.GeneratedEvent;
 import io.rtprofile.generator.GeneratorConfig;
 import io.rtprofile.jobs.config.JobConfiguration;
 import io.rtprofile.jobs.config.RtProfileOptions;
+import io.rtprofile.jobs.kafka.ModelDefinitionsTopic;
+import io.rtprofile.jobs.kafka.ModelsTopic;
 import io.rtprofile.jobs.kafka.ProfileTransfersTopic;
+import io.rtprofile.jobs.kafka.TrainingExamplesTopic;
+import io.rtprofile.jobs.models.definition.ModelDefinition;
 import io.rtprofile.jobs.profile.ProfileJob;
 import io.rtprofile.jobs.segments.definition.SegmentDefinition;
 import io.rtprofile.local.kafka.EmbeddedKafka;
+import io.rtprofile.local.models.ModelPublisher;
 import io.rtprofile.local.segments.SegmentPublisher;
+import io.rtprofile.schema.Model;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -28,6 +34,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,8 +60,8 @@ public final class Demo implements AutoCloseable {
 
     /**
      * What the user chose on the command line. {@code segments} (validated, from {@code
-     * segmentsSource}) are published before the job starts, so they are in force from its first
-     * event.
+     * segmentsSource}) and {@code models} (from {@code modelsSource}) are published before the job
+     * starts, so they are in force from its first event.
      */
     public record Settings(
             double rate,
@@ -65,7 +72,9 @@ public final class Demo implements AutoCloseable {
             int kafkaPort,
             int webPort,
             List<SegmentDefinition> segments,
-            String segmentsSource) {}
+            String segmentsSource,
+            List<ModelDefinition> models,
+            String modelsSource) {}
 
     /** Topics as the contract names them, with the settings that matter. */
     static final Map<String, Map<String, String>> TOPICS =
@@ -78,7 +87,13 @@ public final class Demo implements AutoCloseable {
                     // outlasts any outage (a transfer is read once, when the job resumes),
                     // room for large states (ProfileTransfersTopic.topicConfig()).
                     "profile-transfers", ProfileTransfersTopic.topicConfig(),
-                    "identity-conflicts", Map.of());
+                    "identity-conflicts", Map.of(),
+                    // The models edge: compacted, the latest version per model, room for large
+                    // models (ModelsTopic.topicConfig()); definitions compacted as for segments;
+                    // examples with delete policy and 7 days' retention.
+                    "models", ModelsTopic.topicConfig(),
+                    "model-definitions", ModelDefinitionsTopic.topicConfig(),
+                    "training-examples", TrainingExamplesTopic.topicConfig());
 
     private final Settings settings;
     private final PrintStream out;
@@ -123,6 +138,7 @@ public final class Demo implements AutoCloseable {
         }
         out.println("  Kafka:     " + kafka.bootstrapServers());
         publishSegments();
+        publishModels();
 
         Configuration config = new Configuration();
         config.set(RtProfileOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
@@ -189,6 +205,20 @@ public final class Demo implements AutoCloseable {
                 ids.size(), settings.segmentsSource(), String.join(", ", ids));
     }
 
+    private void publishModels() throws Exception {
+        if (settings.models().isEmpty()) {
+            out.println("  Models:    none (rtprofile demo --models PATH publishes some)");
+            return;
+        }
+        new ModelPublisher(kafka.bootstrapServers(), "model-definitions")
+                .publish(settings.models());
+        List<String> ids = new ArrayList<>();
+        settings.models().forEach(d -> ids.add(d.id()));
+        out.printf(
+                "  Models:    %d published from %s: %s (a line per version they publish)%n",
+                ids.size(), settings.modelsSource(), String.join(", ", ids));
+    }
+
     /** Blocks until the duration has passed, the user pressed Ctrl-C, or the job failed. */
     public void awaitEnd() throws InterruptedException, java.util.concurrent.ExecutionException {
         Duration limit = settings.duration();
@@ -249,10 +279,14 @@ public final class Demo implements AutoCloseable {
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(
                         props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of("profile-updates"));
+            consumer.subscribe(List.of("profile-updates", "models"));
             while (running.get()) {
                 for (ConsumerRecord<byte[], byte[]> record :
                         consumer.poll(Duration.ofMillis(250))) {
+                    if (record.topic().equals("models")) {
+                        printModel(record.value());
+                        continue;
+                    }
                     if (record.value() != null) {
                         updates.incrementAndGet();
                     }
@@ -264,6 +298,44 @@ public final class Demo implements AutoCloseable {
                 out.println("rtprofile demo: the printer stopped: " + e);
             }
         }
+    }
+
+    /** One short line per published version (a record on the models topic is one version). */
+    private void printModel(byte[] value) {
+        if (value == null) {
+            return;
+        }
+        Model model;
+        try {
+            model = Model.fromByteBuffer(ByteBuffer.wrap(value));
+        } catch (IOException e) {
+            return;
+        }
+        if (!ModelsTopic.isEndMarker(model)) {
+            out.println(modelLine(model));
+        }
+    }
+
+    static String modelLine(Model model) {
+        if (model.getDefinition() == null) {
+            return String.format(
+                    "model %s: removed (version %d)", model.getModelId(), model.getVersion());
+        }
+        if (model.getExamples() == 0) {
+            return String.format(
+                    "model %s: version %d, defined, learning from the first examples",
+                    model.getModelId(), model.getVersion());
+        }
+        return String.format(
+                "model %s: version %d after %,d examples, recent log loss %.3f, positive rate"
+                        + " %.1f%%",
+                model.getModelId(),
+                model.getVersion(),
+                model.getExamples(),
+                model.getRecentLogLoss() == null ? Double.NaN : model.getRecentLogLoss(),
+                model.getRecentPositiveRate() == null
+                        ? Double.NaN
+                        : 100 * model.getRecentPositiveRate());
     }
 
     private void stop() {

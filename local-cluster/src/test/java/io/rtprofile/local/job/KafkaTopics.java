@@ -1,7 +1,10 @@
 package io.rtprofile.local.job;
 
 import io.rtprofile.jobs.config.RtProfileOptions;
+import io.rtprofile.jobs.kafka.ModelDefinitionsTopic;
+import io.rtprofile.jobs.kafka.ModelsTopic;
 import io.rtprofile.jobs.kafka.ProfileTransfersTopic;
+import io.rtprofile.jobs.kafka.TrainingExamplesTopic;
 import io.rtprofile.local.kafka.EmbeddedKafka;
 
 import org.apache.flink.configuration.Configuration;
@@ -32,6 +35,9 @@ final class KafkaTopics {
     final String definitions;
     final String transfers;
     final String conflicts;
+    final String models;
+    final String modelDefinitions;
+    final String examples;
     final String transactionalIdPrefix;
     private final EmbeddedKafka kafka;
 
@@ -44,6 +50,9 @@ final class KafkaTopics {
         this.definitions = "segment-definitions-" + suffix;
         this.transfers = "profile-transfers-" + suffix;
         this.conflicts = "identity-conflicts-" + suffix;
+        this.models = "models-" + suffix;
+        this.modelDefinitions = "model-definitions-" + suffix;
+        this.examples = "training-examples-" + suffix;
         this.transactionalIdPrefix = "rtprofile-test-" + suffix;
         kafka.createTopic(events, 2, Map.of());
         kafka.createTopic(rejected, 1, Map.of());
@@ -53,6 +62,11 @@ final class KafkaTopics {
         // read once, when the job resumes (ProfileTransfersTopic.topicConfig()).
         kafka.createTopic(transfers, 2, ProfileTransfersTopic.topicConfig());
         kafka.createTopic(conflicts, 1, Map.of());
+        // Compacted, the latest version per model; definitions compacted as for segments;
+        // examples with delete policy (ModelsTopic, ModelDefinitionsTopic, TrainingExamplesTopic).
+        kafka.createTopic(models, 1, ModelsTopic.topicConfig());
+        kafka.createTopic(modelDefinitions, 1, ModelDefinitionsTopic.topicConfig());
+        kafka.createTopic(examples, 2, TrainingExamplesTopic.topicConfig());
     }
 
     /** The job's configuration for these topics: read to the end of events, then finish. */
@@ -65,6 +79,9 @@ final class KafkaTopics {
         config.set(RtProfileOptions.SEGMENT_DEFINITIONS_TOPIC, definitions);
         config.set(RtProfileOptions.PROFILE_TRANSFERS_TOPIC, transfers);
         config.set(RtProfileOptions.IDENTITY_CONFLICTS_TOPIC, conflicts);
+        config.set(RtProfileOptions.MODELS_TOPIC, models);
+        config.set(RtProfileOptions.MODEL_DEFINITIONS_TOPIC, modelDefinitions);
+        config.set(RtProfileOptions.TRAINING_EXAMPLES_TOPIC, examples);
         config.set(RtProfileOptions.TRANSACTIONAL_ID_PREFIX, transactionalIdPrefix);
         config.set(RtProfileOptions.CONSUMER_GROUP, transactionalIdPrefix);
         config.set(RtProfileOptions.STARTING_OFFSETS, RtProfileOptions.StartingOffsets.EARLIEST);
