@@ -1,13 +1,20 @@
 package io.rtprofile.cli;
 
+import io.rtprofile.jobs.models.definition.ModelDefinition;
+import io.rtprofile.jobs.models.definition.ModelDefinitionException;
+import io.rtprofile.jobs.models.definition.ModelDefinitions;
 import io.rtprofile.jobs.models.ftrl.FtrlProximal;
 import io.rtprofile.jobs.models.quality.BatchLogisticRegression;
 import io.rtprofile.local.bench.ModelQualityBenchmark;
 import io.rtprofile.local.bench.ModelQualityBenchmark.Section;
+import io.rtprofile.local.bench.PipelineLearningCurve;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
@@ -24,9 +31,66 @@ import java.util.concurrent.Callable;
                     + " examples) beside an offline logistic regression fitted on the same"
                     + " examples and the generating model; and online k-means' recovery of"
                     + " planted clusters (adjusted Rand index) beside batch k-means. Medians over"
-                    + " seeds; CSV and SVG files in the output directory."
+                    + " seeds; CSV and SVG files in the output directory.",
+            "With --source pipeline: the FTRL learning curve over the labelled examples the"
+                    + " profile pipeline itself takes (generated events, a bounded run on a"
+                    + " mini-cluster with the model), trained on the earlier 80% and tested on the"
+                    + " later 20%, beside the scores the profiles carried."
         })
 public final class BenchModelsCommand implements Callable<Integer> {
+
+    /** The pipeline source's model, in the repository (see {@link #defaultModel()}). */
+    static final Path DEFAULT_MODEL = Path.of("examples", "models", "purchase-propensity.yaml");
+
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--source",
+            defaultValue = "synthetic",
+            description =
+                    "Examples of the FTRL section: synthetic (drawn from the generating model) or"
+                            + " pipeline (taken by the profile pipeline over generated events;"
+                            + " FTRL only) (default: ${DEFAULT-VALUE}).")
+    String source;
+
+    @Option(
+            names = "--profiles",
+            defaultValue = "40000",
+            description = "--source pipeline: customers generated (default: ${DEFAULT-VALUE}).")
+    int profiles;
+
+    @Option(
+            names = "--events",
+            defaultValue = "1200000",
+            description =
+                    "--source pipeline: events generated per seed; about 11 examples per 100"
+                            + " events (default: ${DEFAULT-VALUE}).")
+    long events;
+
+    @Option(
+            names = "--model",
+            paramLabel = "F.yaml",
+            description =
+                    "--source pipeline: the model definition (default: the repository's"
+                            + " examples/models/purchase-propensity.yaml). Its FTRL parameters are"
+                            + " the online model's, unless --alpha, --beta, --l1 or --l2 are"
+                            + " given.")
+    Path model;
+
+    @Option(
+            names = "--test-share",
+            defaultValue = "0.2",
+            description =
+                    "--source pipeline: the share of examples, the latest in time, held out as"
+                            + " the test set (default: ${DEFAULT-VALUE}).")
+    double testShare;
+
+    @Option(
+            names = "--parallelism",
+            defaultValue = "2",
+            description =
+                    "--source pipeline: the pipeline's parallelism (default: ${DEFAULT-VALUE}).")
+    int parallelism;
 
     @Option(names = "--only", description = "Only one section: ftrl or kmeans (default: both).")
     String only;
@@ -40,8 +104,9 @@ public final class BenchModelsCommand implements Callable<Integer> {
     @Option(
             names = "--seeds",
             split = ",",
-            defaultValue = "1,2,3,4,5",
-            description = "Seeds, comma-separated; one run each (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Seeds, comma-separated; one run each (default: 1,2,3,4,5; with --source"
+                            + " pipeline 1,2,3).")
     List<Long> seeds;
 
     @Option(
@@ -116,6 +181,15 @@ public final class BenchModelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (source.equalsIgnoreCase("pipeline")) {
+            return callPipeline();
+        }
+        if (!source.equalsIgnoreCase("synthetic")) {
+            throw new RtProfileCli.UsageException("--source: synthetic or pipeline, not " + source);
+        }
+        if (seeds == null) {
+            seeds = List.of(1L, 2L, 3L, 4L, 5L);
+        }
         Set<Section> sections;
         if (only == null) {
             sections = EnumSet.allOf(Section.class);
@@ -162,5 +236,86 @@ public final class BenchModelsCommand implements Callable<Integer> {
                         System.out)
                 .run();
         return 0;
+    }
+
+    private Integer callPipeline() throws Exception {
+        if (only != null && !only.equalsIgnoreCase("ftrl")) {
+            throw new RtProfileCli.UsageException("--source pipeline measures ftrl only");
+        }
+        if (seeds == null) {
+            seeds = List.of(1L, 2L, 3L);
+        }
+        if (seeds.isEmpty() || examples.stream().anyMatch(n -> n < 1)) {
+            throw new RtProfileCli.UsageException("checkpoints must be positive");
+        }
+        if (profiles < 1 || events < 1 || parallelism < 1) {
+            throw new RtProfileCli.UsageException(
+                    "--profiles, --events and --parallelism must be positive");
+        }
+        if (!(testShare > 0 && testShare < 1)) {
+            throw new RtProfileCli.UsageException("--test-share: in (0, 1), not " + testShare);
+        }
+        if (batchL2 < 0) {
+            throw new RtProfileCli.UsageException("--batch-l2: at least 0, not " + batchL2);
+        }
+        Path modelFile = model == null ? defaultModel() : model;
+        ModelDefinition definition = loadModel(modelFile);
+        FtrlProximal.Parameters defined = definition.parameters();
+        FtrlProximal.Parameters ftrl;
+        try {
+            ftrl =
+                    new FtrlProximal.Parameters(
+                            given("--alpha") ? alpha : defined.alpha(),
+                            given("--beta") ? beta : defined.beta(),
+                            given("--l1") ? l1 : defined.l1(),
+                            given("--l2") ? l2 : defined.l2());
+        } catch (IllegalArgumentException e) {
+            throw new RtProfileCli.UsageException(e.getMessage());
+        }
+        new PipelineLearningCurve(
+                        new PipelineLearningCurve.Settings(
+                                seeds,
+                                profiles,
+                                events,
+                                definition,
+                                ftrl,
+                                new BatchLogisticRegression.Parameters(batchL2, 1e-8, 100),
+                                testShare,
+                                examples,
+                                parallelism,
+                                outputDir),
+                        System.out)
+                .run();
+        return 0;
+    }
+
+    private boolean given(String option) {
+        return spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    private static ModelDefinition loadModel(Path file) {
+        List<ModelDefinition> definitions;
+        try {
+            definitions = ModelDefinitions.load(file);
+        } catch (ModelDefinitionException e) {
+            throw new RtProfileCli.UsageException(e.getMessage());
+        } catch (IOException e) {
+            throw new RtProfileCli.UsageException(
+                    "model definition not found or unreadable: " + file);
+        }
+        if (definitions.size() != 1) {
+            throw new RtProfileCli.UsageException(
+                    "--model: one definition expected, " + file + " has " + definitions.size());
+        }
+        return definitions.get(0);
+    }
+
+    /**
+     * The repository's example model: the launcher passes the repository as {@code rtprofile.home};
+     * without it (say, java -jar), under the working directory.
+     */
+    static Path defaultModel() {
+        String home = System.getProperty("rtprofile.home");
+        return home == null ? DEFAULT_MODEL : Path.of(home).resolve(DEFAULT_MODEL);
     }
 }

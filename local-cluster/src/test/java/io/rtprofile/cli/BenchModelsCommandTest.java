@@ -46,6 +46,20 @@ class BenchModelsCommandTest {
         assertThat(err.toString()).contains("--only: ftrl or kmeans");
         assertThat(run("bench", "models", "--alpha", "0")).isEqualTo(2);
         assertThat(run("bench", "models", "--decay", "1.5")).isEqualTo(2);
+        assertThat(run("bench", "models", "--source", "kafka")).isEqualTo(2);
+        assertThat(err.toString()).contains("--source: synthetic or pipeline");
+        assertThat(run("bench", "models", "--source", "pipeline", "--only", "kmeans")).isEqualTo(2);
+        assertThat(run("bench", "models", "--source", "pipeline", "--test-share", "1"))
+                .isEqualTo(2);
+        assertThat(
+                        run(
+                                "bench",
+                                "models",
+                                "--source",
+                                "pipeline",
+                                "--model",
+                                dir.resolve("missing.yaml").toString()))
+                .isEqualTo(2);
     }
 
     private int run(String... args) {

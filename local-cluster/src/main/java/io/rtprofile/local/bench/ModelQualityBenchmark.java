@@ -171,10 +171,20 @@ public final class ModelQualityBenchmark {
                     (System.nanoTime() - start) / 1e9);
         }
         List<CurvePoint> medians = curveMedians(all);
-        printCurveTable(medians, all);
+        printCurveTable(out, settings.seeds().size(), medians, all);
         writeCurveCsv(all, settings.outputDir().resolve("model-learning-curve.csv"));
         Files.writeString(
-                settings.outputDir().resolve("model-learning-curve.svg"), curveChart(medians));
+                settings.outputDir().resolve("model-learning-curve.svg"),
+                curveChart(
+                        String.format(
+                                Locale.ROOT,
+                                "Purchase propensity: test AUC, %s",
+                                overSeeds(settings.seeds())),
+                        "AUC on "
+                                + String.format(Locale.ROOT, "%,d", settings.testExamples())
+                                + " held-out",
+                        "generating model (PurchaseModel)",
+                        medians));
         out.printf(
                 "  wrote %s and %s%n",
                 settings.outputDir().resolve("model-learning-curve.csv"),
@@ -427,10 +437,10 @@ public final class ModelQualityBenchmark {
         return BenchSupport.median(points.stream().map(figure).toList());
     }
 
-    private void printCurveTable(List<CurvePoint> medians, List<CurvePoint> all) {
+    static void printCurveTable(
+            PrintStream out, int seeds, List<CurvePoint> medians, List<CurvePoint> all) {
         out.printf(
-                "%nMedians over %d seeds (AUC and log loss on the held-out test set):%n%n",
-                settings.seeds().size());
+                "%nMedians over %d seeds (AUC and log loss on the held-out test set):%n%n", seeds);
         out.println(
                 "| examples seen | positive rate | online AUC | offline AUC | generating AUC |"
                         + " offline - online AUC (max) | online log loss | offline log loss |"
@@ -546,18 +556,17 @@ public final class ModelQualityBenchmark {
         Files.writeString(file, csv);
     }
 
-    private String curveChart(List<CurvePoint> medians) {
+    static String curveChart(
+            String title, String yLabel, String generatingName, List<CurvePoint> medians) {
         double[] x = medians.stream().mapToDouble(CurvePoint::examples).toArray();
         return LearningCurveChart.svg(
-                String.format(Locale.ROOT, "Purchase propensity: test AUC, %s", overSeeds()),
+                title,
                 "training examples seen (log scale)",
-                "AUC on "
-                        + String.format(Locale.ROOT, "%,d", settings.testExamples())
-                        + " held-out",
+                yLabel,
                 0.1,
                 List.of(
                         new LearningCurveChart.Series(
-                                "generating model (PurchaseModel)",
+                                generatingName,
                                 "#555555",
                                 true,
                                 x,
@@ -580,7 +589,9 @@ public final class ModelQualityBenchmark {
         double[] x = medians.stream().mapToDouble(ClusterPoint::points).toArray();
         return LearningCurveChart.svg(
                 String.format(
-                        Locale.ROOT, "Planted clusters: adjusted Rand index, %s", overSeeds()),
+                        Locale.ROOT,
+                        "Planted clusters: adjusted Rand index, %s",
+                        overSeeds(settings.seeds())),
                 "points seen (log scale)",
                 "ARI vs planted labels, "
                         + String.format(Locale.ROOT, "%,d", settings.clusterTestPoints())
@@ -609,10 +620,8 @@ public final class ModelQualityBenchmark {
                                 medians.stream().mapToDouble(ClusterPoint::onlineAri).toArray())));
     }
 
-    private String overSeeds() {
-        return settings.seeds().size() == 1
-                ? "seed " + settings.seeds().get(0)
-                : "median of " + settings.seeds().size() + " seeds";
+    static String overSeeds(List<Long> seeds) {
+        return seeds.size() == 1 ? "seed " + seeds.get(0) : "median of " + seeds.size() + " seeds";
     }
 
     private static int max(List<Integer> values) {
