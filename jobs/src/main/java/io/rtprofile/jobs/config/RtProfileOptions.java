@@ -78,7 +78,7 @@ public final class RtProfileOptions {
                     .withDescription(
                             "Compacted topic of published model versions, key model id: the"
                                     + " trainer writes them, the profile operator scores with them"
-                                    + " (docs/models-kafka.md).");
+                                    + " (docs/models.md).");
 
     public static final ConfigOption<String> MODEL_DEFINITIONS_TOPIC =
             ConfigOptions.key("rtprofile.topics.model-definitions")

@@ -24,8 +24,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <p>A job that stops at the latest events ({@code rtprofile.kafka.stop-at-latest}) also stops
  * reading this topic: when the identity resolver ends the transfers edge, an end marker is written
  * here too (own sink, own transactional ids), and the source ends when it reads it. Versions the
- * trainer publishes after that are still written, and reach no profile of this run, as in a bounded
- * run ({@link io.rtprofile.jobs.models.LoopbackModelLoop}).
+ * trainer publishes after that are still written, and reach no profile of this run.
  */
 public final class KafkaModelLoop implements ModelLoop {
     private final ReadableConfig config;

@@ -72,7 +72,7 @@ public final class ModelDefinitionsTopic {
      */
     public static Map<String, String> readAll(String bootstrapServers, String topic)
             throws InterruptedException {
-        return DefinitionTopics.readAll(bootstrapServers, topic, "docs/models-kafka.md");
+        return DefinitionTopics.readAll(bootstrapServers, topic, "docs/models.md");
     }
 
     /** Writes definitions (id to text; a null text writes a tombstone), waiting for the acks. */

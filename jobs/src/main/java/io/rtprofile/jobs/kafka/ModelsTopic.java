@@ -33,7 +33,7 @@ import java.util.Map;
  * exactly-once, as for {@code profile-transfers}: the sink writes in the checkpoint's transaction,
  * the source reads {@code read_committed}, so a version is seen once its trainer state is
  * checkpointed, and after a failure the trainer, the topic and the profile operator rewind to the
- * same checkpoint: version numbers continue without repeating (docs/models-kafka.md).
+ * same checkpoint: version numbers continue without repeating (docs/models.md).
  *
  * <p>A removal is a version like any other, with no definition: written as a value, not a
  * tombstone, so that it carries its version number (the profile operator orders versions by it) and

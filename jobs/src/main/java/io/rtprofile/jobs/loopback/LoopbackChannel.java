@@ -147,24 +147,6 @@ public final class LoopbackChannel {
         complete(wake);
     }
 
-    /**
-     * Queues a record unless the channel is closed.
-     *
-     * @return whether it was queued
-     */
-    boolean offer(Object record, long timestamp) {
-        CompletableFuture<Void> wake;
-        synchronized (this) {
-            if (closed) {
-                return false;
-            }
-            queue.add(new Entry(record, timestamp));
-            wake = takeWaiting();
-        }
-        complete(wake);
-        return true;
-    }
-
     /** The next record, or null when none is queued. */
     @Nullable
     synchronized Entry poll() {

@@ -11,7 +11,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * The feedback edge of learning: the trainer's published versions go back to the profile operator
  * that produced the examples. Flink 2.x has no DataStream iterations, so, as for identity merges,
  * the edge leaves the dataflow: the compacted {@code models} topic inside the exactly-once boundary
- * for the job, an in-JVM channel for bounded runs (docs/models.md).
+ * for the job; a bounded run learns first and then replays its versions in event time ({@link
+ * ReplayedModelLoop}, docs/models.md).
  */
 public interface ModelLoop {
 

@@ -7,8 +7,10 @@ import io.rtprofile.jobs.identity.LoopbackTransferLoop;
 import io.rtprofile.jobs.ingest.EventLinesFormat;
 import io.rtprofile.jobs.ingest.EventParser;
 import io.rtprofile.jobs.ingest.EventTimestamps;
-import io.rtprofile.jobs.models.LoopbackModelLoop;
 import io.rtprofile.jobs.models.ModelCatalog;
+import io.rtprofile.jobs.models.ModelLoop;
+import io.rtprofile.jobs.models.ReplayedModelLoop;
+import io.rtprofile.jobs.models.training.ModelLearner;
 import io.rtprofile.jobs.segments.evaluation.SegmentCatalog;
 import io.rtprofile.jobs.time.AsOfWatermarkCap;
 import io.rtprofile.schema.LinkRefusal;
@@ -31,6 +33,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
 
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -111,16 +114,20 @@ public final class BoundedProfileRun {
             ProfileJobSettings settings,
             SegmentCatalog segments,
             long asOf) {
-        return define(env, eventsFile, settings, segments, ModelCatalog.empty(), asOf);
+        return define(env, eventsFile, settings, segments, ModelCatalog.empty(), null, asOf);
     }
 
-    /** Adds the file source, as-of cap and workflow to {@code env}. */
+    /**
+     * Adds the file source, as-of cap and workflow to {@code env}, with models whose versions come
+     * from {@code modelLoop} ({@code null}: none reach the profiles).
+     */
     public static ProfileWorkflow.Outputs define(
             StreamExecutionEnvironment env,
             java.nio.file.Path eventsFile,
             ProfileJobSettings settings,
             SegmentCatalog segments,
             ModelCatalog models,
+            ModelLoop modelLoop,
             long asOf) {
         FileSource<IngestedRecord> source = eventsFileSource(eventsFile, settings).build();
         // One reader and one cap: the cap must see every event to know the largest timestamp.
@@ -139,7 +146,7 @@ public final class BoundedProfileRun {
                 noDefinitionChanges(env),
                 null,
                 LoopbackTransferLoop.create(),
-                models.isEmpty() ? null : LoopbackModelLoop.create(),
+                modelLoop,
                 settings,
                 segments,
                 models,
@@ -183,7 +190,13 @@ public final class BoundedProfileRun {
                 new Consumers(onUpdate, onRejected, onRefusedLink, e -> {}, m -> {}));
     }
 
-    /** Runs to the end of the file with {@code models} learning as it goes. */
+    /**
+     * Runs to the end of the file with {@code models} learning as it goes, in two passes
+     * (docs/models.md, "Bounded runs"): the first takes and labels the training examples; the
+     * models learn them in event time ({@link ModelLearner#replay}); the second runs the file again
+     * with each version in force from the instant of the last label it learned, and is what the
+     * consumers get. So a run's scores do not depend on how fast its tasks ran.
+     */
     public static Result run(
             StreamExecutionEnvironment env,
             java.nio.file.Path eventsFile,
@@ -193,12 +206,25 @@ public final class BoundedProfileRun {
             long asOf,
             Consumers consumers)
             throws Exception {
-        ProfileWorkflow.Outputs outputs = define(env, eventsFile, settings, segments, models, asOf);
+        List<Model> versions = List.of();
+        ModelLoop modelLoop = null;
+        if (!models.isEmpty()) {
+            List<TrainingExample> learned = new ArrayList<>();
+            CloseableIterator<TrainingExample> firstPass =
+                    define(env, eventsFile, settings, segments, models, null, asOf)
+                            .examples()
+                            .collectAsync();
+            env.executeAsync("rtprofile-run " + eventsFile.getFileName() + " (learning)");
+            drain(firstPass, learned::add);
+            versions = ModelLearner.replay(models, learned);
+            modelLoop = new ReplayedModelLoop(versions);
+        }
+        ProfileWorkflow.Outputs outputs =
+                define(env, eventsFile, settings, segments, models, modelLoop, asOf);
         CloseableIterator<ProfileOutput> updates = outputs.updates().collectAsync();
         CloseableIterator<RejectedEvent> rejected = outputs.rejected().collectAsync();
         CloseableIterator<LinkRefusal> refused = outputs.refusedLinks().collectAsync();
         CloseableIterator<TrainingExample> examples = outputs.examples().collectAsync();
-        CloseableIterator<Model> published = outputs.models().collectAsync();
         env.executeAsync("rtprofile-run " + eventsFile.getFileName());
         // Drain all at once: a full result buffer on one output would stall the whole job.
         // Own threads, not the common pool: it may have a single thread on a small machine.
@@ -208,14 +234,14 @@ public final class BoundedProfileRun {
             Future<Long> refusedCount =
                     drains.submit(() -> drain(refused, consumers.refusedLinks()));
             Future<Long> exampleCount = drains.submit(() -> drain(examples, consumers.examples()));
-            Future<Long> modelCount = drains.submit(() -> drain(published, consumers.models()));
+            versions.forEach(consumers.models());
             long updateCount = drain(updates, consumers.updates());
             return new Result(
                     updateCount,
                     rejectedCount.get(),
                     refusedCount.get(),
                     exampleCount.get(),
-                    modelCount.get());
+                    versions.size());
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         } finally {

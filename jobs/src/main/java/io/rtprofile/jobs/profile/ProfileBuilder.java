@@ -132,6 +132,13 @@ public final class ProfileBuilder
     private transient Map<String, String> activeTexts;
     private transient Map<String, String> activeModelTexts;
     private transient Map<String, Model> versions;
+
+    /**
+     * Versions in force from an event time (a bounded run's replay, {@code Model.inForceFrom}), by
+     * model id and that time; empty in the job, where a version is in force once it arrives.
+     */
+    private transient Map<String, TreeMap<Long, Model>> replayed;
+
     private transient Counter updates;
     private transient Counter transitions;
     private transient Counter expressionErrors;
@@ -177,6 +184,7 @@ public final class ProfileBuilder
         pending = getRuntimeContext().getMapState(pendingEventsDescriptor());
         awaited = getRuntimeContext().getState(awaitedTransfersDescriptor());
         examples = getRuntimeContext().getMapState(pendingExamplesDescriptor());
+        replayed = new HashMap<>();
         var metrics = getRuntimeContext().getMetricGroup();
         updates = metrics.counter("profileUpdates");
         transitions = metrics.counter("segmentTransitions");
@@ -533,6 +541,10 @@ public final class ProfileBuilder
         evaluator(ctx);
         published.put(model.getModelId(), model);
         versions.put(model.getModelId(), model);
+        if (model.getInForceFrom() != Long.MIN_VALUE) {
+            replayed.computeIfAbsent(model.getModelId(), k -> new TreeMap<>())
+                    .put(model.getInForceFrom(), model);
+        }
         String text = model.getDefinition();
         String active = activeModelTexts.get(model.getModelId());
         if (!Objects.equals(text, active)) {
@@ -649,8 +661,9 @@ public final class ProfileBuilder
         Map<String, Score> next = new HashMap<>();
         boolean changed = false;
         for (ActiveModels.Active model : models.models()) {
-            Model published = versions.get(model.id());
+            Model published = version(model.id(), at);
             if (published == null
+                    || published.getDefinition() == null
                     || published.getExamples() == 0
                     || !published.getDefinition().equals(activeModelTexts.get(model.id()))) {
                 continue; // nothing learned yet for this definition: no score to show
@@ -723,7 +736,7 @@ public final class ProfileBuilder
                             && !segments.matches(model.definition().examplesWhen().get(), event))) {
                 continue;
             }
-            Model published = versions.get(model.id());
+            Model published = version(model.id(), at);
             long version = published == null ? 0L : published.getVersion();
             long deadline = at + model.definition().exampleHorizon();
             Map<String, Double> inputs = models.inputs(model, measured).values();
@@ -865,6 +878,16 @@ public final class ProfileBuilder
                             expressionErrors::inc);
         }
         return evaluator;
+    }
+
+    /** The version that scores at {@code at}: the latest to arrive, or to be in force by then. */
+    private Model version(String modelId, long at) {
+        TreeMap<Long, Model> timeline = replayed.get(modelId);
+        if (timeline == null) {
+            return versions.get(modelId);
+        }
+        Map.Entry<Long, Model> inForce = timeline.lowerEntry(at);
+        return inForce == null ? null : inForce.getValue();
     }
 
     /** The models in force: the initial ones, replaced or removed by published definitions. */

@@ -142,8 +142,7 @@ class LoopbackChannelTest {
                 new LoopbackSink.Writer<>(
                         id,
                         Types.TUPLE(Types.STRING, Types.LONG)
-                                .createSerializer(new SerializerConfigImpl()),
-                        false);
+                                .createSerializer(new SerializerConfigImpl()));
         Tuple2<String, Long> record = Tuple2.of("a", 1L);
 
         writer.write(record, context(5L));

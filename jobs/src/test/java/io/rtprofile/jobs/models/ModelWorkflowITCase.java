@@ -105,22 +105,10 @@ class ModelWorkflowITCase {
         Path file = dir.resolve("events.jsonl");
         Files.write(file, lines, StandardCharsets.UTF_8);
 
-        ConcurrentLinkedQueue<ProfileOutput> outputs = new ConcurrentLinkedQueue<>();
-        ConcurrentLinkedQueue<TrainingExample> examples = new ConcurrentLinkedQueue<>();
-        ConcurrentLinkedQueue<Model> versions = new ConcurrentLinkedQueue<>();
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(
-                        BoundedProfileRun.runConfiguration(new Configuration()));
-        env.setParallelism(2);
-        BoundedProfileRun.run(
-                env,
-                file,
-                ProfileJobSettings.defaults(),
-                SegmentCatalog.of(SegmentDefinitions.parse("likely.yaml", LIKELY)),
-                ModelCatalog.of(List.of(ModelDefinitions.parseOne("buys.yaml", MODEL))),
-                AsOfWatermarkCap.LARGEST_EVENT_TIME,
-                new BoundedProfileRun.Consumers(
-                        outputs::add, r -> {}, r -> {}, examples::add, versions::add));
+        Run run = run(file, LIKELY, MODEL);
+        ConcurrentLinkedQueue<ProfileOutput> outputs = run.outputs;
+        ConcurrentLinkedQueue<TrainingExample> examples = run.examples;
+        ConcurrentLinkedQueue<Model> versions = run.versions;
 
         // Every purchase labels its session's example positive; a session without one is a
         // negative once its hour has passed before the run's end (as-of: the last event).
@@ -142,6 +130,10 @@ class ModelWorkflowITCase {
                         .isGreaterThan(published.get(i - 1).getExamples());
             }
         }
+        for (int i = 1; i < published.size(); i++) {
+            assertThat(published.get(i).getInForceFrom())
+                    .isGreaterThanOrEqualTo(published.get(i - 1).getInForceFrom());
+        }
         Model last = published.get(published.size() - 1);
         assertThat(last.getWeights().get("carts_1h")).isBetween(0.6, 1.8);
         assertThat(last.getWeights().get("(bias)")).isBetween(-3.5, -1.5);
@@ -157,8 +149,14 @@ class ModelWorkflowITCase {
                         .filter(s -> s != null)
                         .toList();
         assertThat(scores).hasSizeGreaterThan(100);
-        for (Score score : scores) {
+        for (ProfileUpdate update : updates) {
+            Score score = update.getScores().get("buys");
+            if (score == null) {
+                continue;
+            }
             Model version = byVersion.get(score.getModelVersion());
+            // A version scores only after the last label it learned from.
+            assertThat(version.getInForceFrom()).isLessThan(update.getUpdatedAt());
             double logOdds = version.getWeights().getOrDefault("(bias)", 0.0);
             for (ScoreFactor factor : score.getFactors()) {
                 assertThat(factor.getContribution())
@@ -176,6 +174,117 @@ class ModelWorkflowITCase {
                         u ->
                                 assertThat(u.getSegmentChanges())
                                         .anyMatch(c -> c.getSegmentId().equals("likely-buyers")));
+
+        // Learning is replayed in event time: the same file gives the same run, whatever the
+        // timing of its parallel tasks.
+        Run again = run(file, LIKELY, MODEL);
+        assertThat(new ArrayList<>(again.versions)).isEqualTo(published);
+        assertThat(sorted(again.outputs)).isEqualTo(sorted(outputs));
+    }
+
+    /**
+     * Three planted kinds of shoppers (searchers, cart fillers, browsers) over three weeks: the
+     * clusters recover them.
+     */
+    @Test
+    void clustersRecoverPlantedAudiences() throws Exception {
+        Random random = new Random(9);
+        List<String> lines = new ArrayList<>();
+        int eventId = 0;
+        int customers = 150;
+        for (int c = 0; c < customers; c++) {
+            int kind = c % 3;
+            for (int day = 0; day < 21; day++) {
+                long t = T0 + day * D + random.nextInt(600) * M;
+                int searches = kind == 0 ? 6 + random.nextInt(4) : random.nextInt(2);
+                int carts = kind == 1 ? 4 + random.nextInt(3) : 0;
+                int views = kind == 2 ? 8 + random.nextInt(5) : 1 + random.nextInt(2);
+                for (int i = 0; i < searches; i++) {
+                    lines.add(event(eventId++, c, t + i * M, "web.search"));
+                }
+                for (int i = 0; i < carts; i++) {
+                    lines.add(event(eventId++, c, t + (20 + i) * M, "commerce.addToCart"));
+                }
+                for (int i = 0; i < views; i++) {
+                    lines.add(event(eventId++, c, t + (40 + i) * M, "web.pageView"));
+                }
+            }
+        }
+        lines.sort(java.util.Comparator.comparingLong(ModelWorkflowITCase::timestampOf));
+        Path file = dir.resolve("shoppers.jsonl");
+        Files.write(file, lines, StandardCharsets.UTF_8);
+
+        Run run = run(file, null, AUDIENCES);
+
+        List<Model> versions = new ArrayList<>(run.versions);
+        assertThat(versions).isNotEmpty();
+        Model last = versions.get(versions.size() - 1);
+        assertThat(last.getClusters()).hasSize(3);
+        assertThat(last.getFeatureScales()).containsOnlyKeys("searches_1d", "carts_1d", "views_1d");
+        // A point per customer and day: every example is unlabelled.
+        assertThat(run.examples).allSatisfy(e -> assertThat(e.getLabel()).isNull());
+
+        Map<String, ProfileUpdate> finals = FinalProfiles.live(new ArrayList<>(run.outputs));
+        int[] planted = new int[customers];
+        int[] found = new int[customers];
+        for (ProfileUpdate profile : finals.values()) {
+            int c = Integer.parseInt(profile.getIdentities().get(0).getId().substring(2));
+            planted[c] = c % 3;
+            Score score = profile.getScores().get("audiences");
+            assertThat(score).as(profile.getProfileId()).isNotNull();
+            found[c] = score.getCluster();
+        }
+        assertThat(finals).hasSize(customers);
+        assertThat(io.rtprofile.jobs.models.quality.AdjustedRandIndex.of(planted, found))
+                .isGreaterThan(0.9);
+    }
+
+    private static final String AUDIENCES =
+            """
+            id: audiences
+            name: How people shop
+            algorithm: online-kmeans
+            clusters: 3
+            features:
+              - {name: searches_1d, events: {where: event.type == "web.search", within: 1d}, scale: none}
+              - {name: carts_1d, events: {where: event.type == "commerce.addToCart", within: 1d}, scale: none}
+              - {name: views_1d, events: {where: event.type == "web.pageView", within: 1d}, scale: none}
+            examples: {when: event.type == "web.pageView", every: 12h}
+            training: {publishEvery: 200, minExamples: 100}
+            """;
+
+    private record Run(
+            ConcurrentLinkedQueue<ProfileOutput> outputs,
+            ConcurrentLinkedQueue<TrainingExample> examples,
+            ConcurrentLinkedQueue<Model> versions) {}
+
+    private static Run run(Path file, String segments, String model) throws Exception {
+        Run run =
+                new Run(
+                        new ConcurrentLinkedQueue<>(),
+                        new ConcurrentLinkedQueue<>(),
+                        new ConcurrentLinkedQueue<>());
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        BoundedProfileRun.runConfiguration(new Configuration()));
+        env.setParallelism(2);
+        BoundedProfileRun.run(
+                env,
+                file,
+                ProfileJobSettings.defaults(),
+                segments == null
+                        ? SegmentCatalog.empty()
+                        : SegmentCatalog.of(SegmentDefinitions.parse("segments.yaml", segments)),
+                ModelCatalog.of(List.of(ModelDefinitions.parseOne("model.yaml", model))),
+                AsOfWatermarkCap.LARGEST_EVENT_TIME,
+                new BoundedProfileRun.Consumers(
+                        run.outputs::add, r -> {}, r -> {}, run.examples::add, run.versions::add));
+        return run;
+    }
+
+    /** Outputs in a stable order (a parallel run interleaves profiles at random). */
+    private static List<String> sorted(java.util.Collection<ProfileOutput> outputs) {
+        return outputs.stream().map(ProfileOutput::toString).sorted().toList();
     }
 
     private static String event(int id, int customer, long time, String type) {

@@ -5,13 +5,9 @@ import io.rtprofile.jobs.models.definition.ModelDefinition;
 import io.rtprofile.jobs.models.definition.ModelDefinitionException;
 import io.rtprofile.jobs.models.definition.ModelDefinitions;
 import io.rtprofile.jobs.models.ftrl.FtrlProximal;
-import io.rtprofile.jobs.models.kmeans.OnlineKMeans;
-import io.rtprofile.jobs.models.scoring.ActiveModels;
-import io.rtprofile.schema.Cluster;
 import io.rtprofile.schema.Model;
 import io.rtprofile.schema.TrainingExample;
 import io.rtprofile.schema.internal.ModelDefinitionChange;
-import io.rtprofile.schema.state.KMeansState;
 import io.rtprofile.schema.state.ModelTraining;
 import io.rtprofile.schema.state.ScoreSketch;
 
@@ -32,9 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -66,9 +60,6 @@ public final class ModelTrainer
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ModelTrainer.class);
-
-    /** Weight of the newest example in the exponentially weighted log loss and positive rate. */
-    static final double RECENT = 1.0 / 2_000;
 
     private final ModelCatalog initialModels;
 
@@ -186,7 +177,7 @@ public final class ModelTrainer
             refused.inc();
             return;
         }
-        ModelTraining fresh = fresh(text, definition, version);
+        ModelTraining fresh = ModelLearner.fresh(text, definition, version);
         sketches.remove(modelId);
         publish(modelId, fresh, now, out);
         training.update(fresh);
@@ -208,34 +199,22 @@ public final class ModelTrainer
                 unknown.inc(); // a model removed while its examples were under way
                 return;
             }
-            state = fresh(text, definition(text), 0L);
+            state = ModelLearner.fresh(text, definition(text), 0L);
         }
         ModelDefinition definition = definition(state.getDefinition());
-        if (state.getClusters() != null) {
-            learnPoint(modelId, state, definition, example, ctx, out);
-            return;
-        }
-        FtrlProximal learner = new FtrlProximal(definition.parameters());
-        double p =
-                learner.update(state.getWeights(), example.getFeatures(), example.getLabel())
-                        .probability();
-        long n = state.getWeights().getExamples();
-        double rate = Math.max(RECENT, 1.0 / n);
-        state.setRecentLogLoss(
-                (1 - rate) * state.getRecentLogLoss() + rate * logLoss(p, example.getLabel()));
-        state.setRecentPositiveRate(
-                (1 - rate) * state.getRecentPositiveRate() + rate * (example.getLabel() ? 1 : 0));
-        sketches.computeIfAbsent(modelId, k -> new ScoreQuantiles()).add(p);
-        state.setUnpublished(state.getUnpublished() + 1);
+        ModelLearner.learn(
+                state,
+                definition,
+                example,
+                sketches.computeIfAbsent(modelId, k -> new ScoreQuantiles()));
         learned.inc();
-        ModelDefinition.Training policy = definition.training();
-        if (state.getUnpublished() >= policy.publishEvery() && n >= policy.minExamples()) {
+        if (ModelLearner.due(state, definition)) {
             publish(modelId, state, ctx.timerService().currentProcessingTime(), out);
         } else if (state.getUnpublished() == 1) {
             ctx.timerService()
                     .registerProcessingTimeTimer(
                             ctx.timerService().currentProcessingTime()
-                                    + policy.publishInterval().toMillis());
+                                    + definition.training().publishInterval().toMillis());
         }
         training.update(state);
     }
@@ -247,7 +226,7 @@ public final class ModelTrainer
             return;
         }
         ModelDefinition definition = definition(state.getDefinition());
-        if (seen(state) < definition.training().minExamples()) {
+        if (ModelLearner.seen(state) < definition.training().minExamples()) {
             ctx.timerService()
                     .registerProcessingTimeTimer(
                             timestamp + definition.training().publishInterval().toMillis());
@@ -257,163 +236,30 @@ public final class ModelTrainer
         training.update(state);
     }
 
-    /** online-kmeans: the point moves its nearest centre (or fills the seed buffer). */
-    private void learnPoint(
-            String modelId,
-            ModelTraining state,
-            ModelDefinition definition,
-            TrainingExample example,
-            Context ctx,
-            Collector<Model> out)
-            throws Exception {
-        kmeans(definition)
-                .update(state.getClusters(), ActiveModels.point(definition, example.getFeatures()));
-        state.setUnpublished(state.getUnpublished() + 1);
-        learned.inc();
-        ModelDefinition.Training policy = definition.training();
-        if (state.getUnpublished() >= policy.publishEvery()
-                && seen(state) >= policy.minExamples()) {
-            publish(modelId, state, ctx.timerService().currentProcessingTime(), out);
-        } else if (state.getUnpublished() == 1) {
-            ctx.timerService()
-                    .registerProcessingTimeTimer(
-                            ctx.timerService().currentProcessingTime()
-                                    + policy.publishInterval().toMillis());
-        }
-        training.update(state);
-    }
-
-    /** A new model's state: FTRL weights, or empty clusters over the features. */
-    private static ModelTraining fresh(String text, ModelDefinition definition, long version) {
-        return new ModelTraining(
-                text,
-                version,
-                FtrlProximal.emptyWeights(),
-                0L,
-                0.0,
-                0.0,
-                definition.clustering().isEmpty()
-                        ? null
-                        : OnlineKMeans.emptyState(
-                                definition.features().stream()
-                                        .map(ModelDefinition.Feature::name)
-                                        .toList()));
-    }
-
-    private static OnlineKMeans kmeans(ModelDefinition definition) {
-        ModelDefinition.Clustering c = definition.clustering().orElseThrow();
-        // The seed is the model id's hash: the same points in the same order give the same model.
-        return new OnlineKMeans(
-                new OnlineKMeans.Parameters(
-                        c.k(), c.decay(), c.seedPoints(), definition.id().hashCode(), true));
-    }
-
-    /** Examples (or points) learned from in all. */
-    private static long seen(ModelTraining state) {
-        return state.getClusters() != null
-                ? state.getClusters().getExamples()
-                : state.getWeights().getExamples();
-    }
-
     private void publish(String modelId, ModelTraining state, long now, Collector<Model> out) {
-        ModelDefinition definition = definition(state.getDefinition());
-        if (state.getClusters() != null) {
-            publishClusters(modelId, state, definition, now, out);
-            return;
-        }
-        FtrlProximal learner = new FtrlProximal(definition.parameters());
-        Map<String, Double> weights = new TreeMap<>();
-        for (String input : state.getWeights().getZ().keySet()) {
-            double w = learner.weight(state.getWeights(), input);
-            if (w != 0) {
-                weights.put(input, w);
-            }
-        }
-        state.setVersion(state.getVersion() + 1);
-        state.setUnpublished(0L);
-        ScoreQuantiles quantiles = sketches.get(modelId);
-        out.collect(
-                Model.newBuilder()
-                        .setModelId(modelId)
-                        .setVersion(state.getVersion())
-                        .setDefinition(state.getDefinition())
-                        .setPublishedAt(now)
-                        .setExamples(state.getWeights().getExamples())
-                        .setWeights(new HashMap<>(weights))
-                        .setScoreQuantiles(
-                                quantiles == null ? java.util.List.of() : quantiles.cutPoints())
-                        .setRecentLogLoss(state.getRecentLogLoss())
-                        .setRecentPositiveRate(state.getRecentPositiveRate())
-                        .build());
+        Model version =
+                ModelLearner.publish(
+                        modelId,
+                        state,
+                        definition(state.getDefinition()),
+                        sketches.get(modelId),
+                        now,
+                        Long.MIN_VALUE);
+        out.collect(version);
         published.inc();
         LOG.debug(
                 "Model {} version {} after {} examples",
                 modelId,
-                state.getVersion(),
-                state.getWeights().getExamples());
-    }
-
-    private void publishClusters(
-            String modelId,
-            ModelTraining state,
-            ModelDefinition definition,
-            long now,
-            Collector<Model> out) {
-        KMeansState clusters = state.getClusters();
-        List<String> names = clusters.getFeatures();
-        List<Cluster> published = new ArrayList<>();
-        if (OnlineKMeans.initialized(clusters)) {
-            double[][] centroids = OnlineKMeans.centroids(clusters);
-            double[] sizes = OnlineKMeans.sizes(clusters);
-            for (int i = 0; i < centroids.length; i++) {
-                Map<String, Double> centre = new HashMap<>();
-                for (int j = 0; j < names.size(); j++) {
-                    centre.put(names.get(j), centroids[i][j]);
-                }
-                published.add(new Cluster(i, sizes[i], centre));
-            }
-        }
-        Map<String, Double> scales = new HashMap<>();
-        double[] scale = kmeans(definition).scale(clusters);
-        for (int j = 0; j < names.size() && j < scale.length; j++) {
-            // OnlineKMeans multiplies by 1 / deviation; the version publishes the deviation.
-            scales.put(names.get(j), scale[j] > 0 ? 1 / scale[j] : 1.0);
-        }
-        state.setVersion(state.getVersion() + 1);
-        state.setUnpublished(0L);
-        out.collect(
-                Model.newBuilder()
-                        .setModelId(modelId)
-                        .setVersion(state.getVersion())
-                        .setDefinition(state.getDefinition())
-                        .setPublishedAt(now)
-                        .setExamples(clusters.getExamples())
-                        .setClusters(published)
-                        .setFeatureScales(scales)
-                        .build());
-        this.published.inc();
+                version.getVersion(),
+                version.getExamples());
     }
 
     private ModelDefinition definition(String text) {
-        return definitions.computeIfAbsent(
-                text,
-                t -> {
-                    try {
-                        return ModelDefinitions.parseOne("model-training", t);
-                    } catch (ModelDefinitionException e) {
-                        // Only definitions that compiled where they came in reach the trainer.
-                        throw new IllegalStateException("a model definition no longer compiles", e);
-                    }
-                });
+        return definitions.computeIfAbsent(text, ModelLearner::parse);
     }
 
     /** The definition of a model that was removed (kept for its version number). */
     private static final String REMOVED = "";
-
-    static double logLoss(double p, boolean label) {
-        double clipped = Math.min(1 - 1e-15, Math.max(1e-15, p));
-        return label ? -Math.log(clipped) : -Math.log(1 - clipped);
-    }
 
     private static byte[] bytes(ByteBuffer buffer) {
         ByteBuffer copy = buffer.duplicate();

@@ -13,7 +13,7 @@ import java.util.List;
  * period ends after {@link #PERIOD} scores; percentiles are over both sketches, so they follow the
  * scores of the last one to two periods rather than of all time.
  */
-final class ScoreQuantiles {
+final class ScoreQuantiles implements RecentScores {
 
     /** Scores per period. */
     static final long PERIOD = 20_000;
@@ -46,7 +46,8 @@ final class ScoreQuantiles {
         return q;
     }
 
-    void add(double score) {
+    @Override
+    public void add(double score) {
         if (current.getN() >= PERIOD) {
             previous = current;
             current = KllDoublesSketch.newHeapInstance(K);
@@ -54,8 +55,8 @@ final class ScoreQuantiles {
         current.update(score);
     }
 
-    /** The 1st to 99th percentiles of recent scores; empty while there are too few. */
-    List<Double> cutPoints() {
+    @Override
+    public List<Double> cutPoints() {
         KllDoublesSketch all = KllDoublesSketch.newHeapInstance(K);
         all.merge(current);
         if (previous != null) {
