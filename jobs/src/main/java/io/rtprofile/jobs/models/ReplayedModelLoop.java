@@ -42,8 +42,10 @@ public final class ReplayedModelLoop implements ModelLoop {
                                 .uid(Uids.MODELS_SOURCE)
                                 .setParallelism(1)
                                 .filter(m -> false)
+                                .setParallelism(1)
                                 .uid(Uids.MODELS_SOURCE + "-none")
-                        : env.fromData(versions, type).uid(Uids.MODELS_SOURCE);
+                        // One task: the versions arrive in the order of the list.
+                        : env.fromData(versions, type).uid(Uids.MODELS_SOURCE).setParallelism(1);
         return source;
     }
 

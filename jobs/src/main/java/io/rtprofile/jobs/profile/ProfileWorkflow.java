@@ -127,18 +127,21 @@ public final class ProfileWorkflow {
                         .setParallelism(1)
                         .setMaxParallelism(1);
 
+        // Each wrapping map runs at its input's parallelism, chained to it: a rebalance to more
+        // tasks would let a removal overtake the definition it removes, or version 2 overtake 1.
         AvroTypeInfo<CatalogChange> changeType = new AvroTypeInfo<>(CatalogChange.class);
         DataStream<CatalogChange> catalogChanges =
                 definitionChanges
                         .map(c -> new CatalogChange(c, null), changeType)
+                        .setParallelism(definitionChanges.getParallelism())
                         .uid(Uids.SEGMENT_DEFINITION_CHANGES)
                         .name("Segment definitions");
         if (modelLoop != null) {
+            DataStream<Model> versions = modelLoop.modelsIn(env);
             catalogChanges =
                     catalogChanges.union(
-                            modelLoop
-                                    .modelsIn(env)
-                                    .map(m -> new CatalogChange(null, m), changeType)
+                            versions.map(m -> new CatalogChange(null, m), changeType)
+                                    .setParallelism(versions.getParallelism())
                                     .uid(Uids.MODEL_VERSION_CHANGES)
                                     .name("Model versions"));
         }
