@@ -10,8 +10,6 @@ import io.rtprofile.jobs.segments.definition.Measure;
 import io.rtprofile.jobs.segments.definition.Window;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Reads model definitions (contract section 6, docs/models.md) from YAML or JSON and validates them
@@ -104,37 +101,8 @@ public final class ModelDefinitions {
      */
     public static List<ModelDefinition> load(Path path)
             throws IOException, ModelDefinitionException {
-        List<Path> files;
-        if (Files.isDirectory(path)) {
-            try (Stream<Path> walk = Files.walk(path)) {
-                files =
-                        walk.filter(Files::isRegularFile)
-                                .filter(ModelDefinitions::isFile)
-                                .sorted()
-                                .toList();
-            }
-            if (files.isEmpty()) {
-                throw new ModelDefinitionException(
-                        List.of(
-                                new DefinitionProblem(
-                                        path.toString(),
-                                        0,
-                                        "no .yaml, .yml or .json files in this directory")));
-            }
-        } else {
-            if (!Files.exists(path)) {
-                throw new NoSuchFileException(path.toString());
-            }
-            files = List.of(path);
-        }
         Loader loader = new Loader();
-        for (Path file : files) {
-            if (!isFile(file)) {
-                loader.fileProblem(file.toString(), "not a .yaml, .yml or .json file");
-                continue;
-            }
-            loader.read(file.toString(), Files.readString(file));
-        }
+        loader.readPath(path);
         return loader.finish();
     }
 
@@ -162,20 +130,10 @@ public final class ModelDefinitions {
         return definitions.get(0);
     }
 
-    private static boolean isFile(Path file) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json");
-    }
-
     private record Parsed(String id, String file, int line, ModelDefinition definition) {}
 
     private static final class Loader extends DefinitionReader {
         private final List<Parsed> parsed = new ArrayList<>();
-
-        void fileProblem(String file, String reason) {
-            files.add(file);
-            problem(file, 0, reason);
-        }
 
         @Override
         protected void definition(Node node) {

@@ -8,6 +8,9 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Reads the definition language shared by segments and models (contract sections 5 and 6): YAML or
@@ -501,6 +505,44 @@ public abstract class DefinitionReader {
             }
         }
         return ok;
+    }
+
+    /**
+     * Reads a {@code .yaml}, {@code .yml} or {@code .json} file, or every such file under a
+     * directory in path order. A directory without any, or a file of another kind, is a problem.
+     *
+     * @throws IOException when {@code path} cannot be read at all (missing, unreadable)
+     */
+    public void readPath(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            List<Path> found;
+            try (Stream<Path> walk = Files.walk(path)) {
+                found =
+                        walk.filter(Files::isRegularFile)
+                                .filter(DefinitionReader::isDefinitionFile)
+                                .sorted()
+                                .toList();
+            }
+            if (found.isEmpty()) {
+                files.add(path.toString());
+                problem(path.toString(), 0, "no .yaml, .yml or .json files in this directory");
+            }
+            for (Path file : found) {
+                read(file.toString(), Files.readString(file));
+            }
+        } else if (!Files.exists(path)) {
+            throw new NoSuchFileException(path.toString());
+        } else if (!isDefinitionFile(path)) {
+            files.add(path.toString());
+            problem(path.toString(), 0, "not a .yaml, .yml or .json file");
+        } else {
+            read(path.toString(), Files.readString(path));
+        }
+    }
+
+    private static boolean isDefinitionFile(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json");
     }
 
     /** Reads one top-level definition; called by {@link #read} for each. */

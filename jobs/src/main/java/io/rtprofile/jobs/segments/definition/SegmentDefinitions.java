@@ -1,18 +1,14 @@
 package io.rtprofile.jobs.segments.definition;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Reads segment definitions (contract section 5) from YAML or JSON and validates them statically:
@@ -45,38 +41,9 @@ public final class SegmentDefinitions {
      */
     public static List<SegmentDefinition> load(Path path, Set<String> known)
             throws IOException, SegmentDefinitionException {
-        List<Path> files;
-        if (Files.isDirectory(path)) {
-            try (Stream<Path> walk = Files.walk(path)) {
-                files =
-                        walk.filter(Files::isRegularFile)
-                                .filter(SegmentDefinitions::isDefinitionFile)
-                                .sorted()
-                                .toList();
-            }
-            if (files.isEmpty()) {
-                throw new SegmentDefinitionException(
-                        List.of(
-                                new DefinitionProblem(
-                                        path.toString(),
-                                        0,
-                                        "no .yaml, .yml or .json files in this directory")));
-            }
-        } else {
-            if (!Files.exists(path)) {
-                throw new NoSuchFileException(path.toString());
-            }
-            files = List.of(path);
-        }
         Loader loader = new Loader();
         loader.knownElsewhere = known;
-        for (Path file : files) {
-            if (!isDefinitionFile(file)) {
-                loader.problem(file.toString(), 0, "not a .yaml, .yml or .json file");
-                continue;
-            }
-            loader.read(file.toString(), Files.readString(file));
-        }
+        loader.readPath(path);
         return loader.finish();
     }
 
@@ -102,11 +69,6 @@ public final class SegmentDefinitions {
         loader.checkReferences = false;
         loader.read(origin, content);
         return loader.finish();
-    }
-
-    private static boolean isDefinitionFile(Path file) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json");
     }
 
     /** One definition as read, kept even when broken so its id still counts for references. */
