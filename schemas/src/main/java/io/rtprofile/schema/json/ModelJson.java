@@ -10,7 +10,8 @@ import java.util.TreeMap;
 
 /**
  * A published model version (topic {@code models}) as JSON: {@code {"modelId":..,"version":3,
- * "publishedAt":"<ISO-8601>","examples":..,"recentLogLoss":..,"recentPositiveRate":..,
+ * "publishedAt":"<ISO-8601>" (or, replayed by a bounded run,
+ * "inForceFrom"),"examples":..,"recentLogLoss":..,"recentPositiveRate":..,
  * "weights":{..},"scoreQuantiles":[..],"definition":".."}}; a removal has {@code "definition":
  * null} and no weights.
  */
@@ -25,7 +26,12 @@ public final class ModelJson {
         out.writeStartObject();
         out.writeStringField("modelId", model.getModelId());
         out.writeNumberField("version", model.getVersion());
-        out.writeStringField("publishedAt", Timestamps.format(model.getPublishedAt()));
+        if (model.getInForceFrom() != Long.MIN_VALUE) {
+            // A bounded run's replay: in force after this event time; no processing time.
+            out.writeStringField("inForceFrom", Timestamps.format(model.getInForceFrom()));
+        } else {
+            out.writeStringField("publishedAt", Timestamps.format(model.getPublishedAt()));
+        }
         out.writeNumberField("examples", model.getExamples());
         if (model.getRecentLogLoss() != null) {
             out.writeNumberField("recentLogLoss", model.getRecentLogLoss());
