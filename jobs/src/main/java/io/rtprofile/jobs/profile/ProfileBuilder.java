@@ -527,10 +527,10 @@ public final class ProfileBuilder
     }
 
     /**
-     * A model version arrives: later versions replace earlier ones (the topic is read from its
-     * start, so older ones come again after a restart). New weights change nothing at once:
-     * profiles are scored with them at their next evaluation. A new definition (or a removal)
-     * recompiles what the task evaluates.
+     * A model version arrives: later versions replace earlier ones (an older one arriving late, say
+     * re-read from the topic, is ignored). New weights change nothing at once: profiles are scored
+     * with them at their next evaluation. A new definition (or a removal) recompiles what the task
+     * evaluates.
      */
     private void publish(Model model, Context ctx) throws Exception {
         BroadcastState<String, Model> published = ctx.getBroadcastState(PUBLISHED_MODELS);
