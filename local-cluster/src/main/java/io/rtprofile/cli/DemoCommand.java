@@ -2,10 +2,10 @@ package io.rtprofile.cli;
 
 import io.rtprofile.generator.GeneratorConfig;
 import io.rtprofile.jobs.models.definition.ModelDefinition;
-import io.rtprofile.jobs.models.definition.ModelDefinitionException;
 import io.rtprofile.jobs.segments.definition.SegmentDefinition;
-import io.rtprofile.jobs.segments.definition.SegmentDefinitionException;
+import io.rtprofile.local.definitions.InvalidDefinitionsException;
 import io.rtprofile.local.demo.Demo;
+import io.rtprofile.local.models.ModelPublisher;
 import io.rtprofile.local.segments.SegmentPublisher;
 
 import picocli.CommandLine.Command;
@@ -121,8 +121,10 @@ public final class DemoCommand implements Callable<Integer> {
         List<SegmentDefinition> definitions = List.of();
         if (segments != null || Files.exists(segmentsPath)) {
             try {
-                definitions = SegmentsCommand.loadDefinitions(segmentsPath, Set.of());
-            } catch (SegmentDefinitionException e) {
+                definitions =
+                        DefinitionCommands.loadDefinitions(
+                                SegmentPublisher.SEGMENTS, segmentsPath, Set.of());
+            } catch (InvalidDefinitionsException e) {
                 e.problems().forEach(p -> spec.commandLine().getErr().println(p));
                 return 1;
             }
@@ -140,8 +142,10 @@ public final class DemoCommand implements Callable<Integer> {
         List<ModelDefinition> modelDefinitions = List.of();
         if (models != null || Files.exists(modelsPath)) {
             try {
-                modelDefinitions = ModelsCommand.loadDefinitions(modelsPath);
-            } catch (ModelDefinitionException e) {
+                modelDefinitions =
+                        DefinitionCommands.loadDefinitions(
+                                ModelPublisher.MODELS, modelsPath, Set.of());
+            } catch (InvalidDefinitionsException e) {
                 e.problems().forEach(p -> spec.commandLine().getErr().println(p));
                 return 1;
             }

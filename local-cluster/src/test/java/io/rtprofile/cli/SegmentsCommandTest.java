@@ -1,30 +1,22 @@
 package io.rtprofile.cli;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class SegmentsCommandTest {
+class SegmentsCommandTest extends DefinitionCommandTest {
 
-    @TempDir Path dir;
+    @Override
+    Object command() {
+        return new SegmentsCommand();
+    }
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    @Test
-    void validExamplesExitZero() {
-        int code = run("validate", examples().toString());
-
-        assertThat(code).isZero();
-        assertThat(out.toString()).matches("(?s)\\d+ definitions OK\\R");
-        assertThat(err.toString()).isEmpty();
+    @Override
+    String examplesFolder() {
+        return "segments";
     }
 
     @Test
@@ -38,28 +30,5 @@ class SegmentsCommandTest {
         assertThat(err.toString())
                 .isEqualTo(file + ":4: unknown segment 'nope'" + System.lineSeparator());
         assertThat(out.toString()).isEmpty();
-    }
-
-    @Test
-    void unusableArgumentsExitTwo() {
-        assertThat(run("validate", dir.resolve("missing").toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("no such file or directory");
-        assertThat(run("validate")).isEqualTo(2);
-    }
-
-    private int run(String... args) {
-        CommandLine cli = new CommandLine(new SegmentsCommand());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
-    }
-
-    private static Path examples() {
-        Path here = Path.of("").toAbsolutePath();
-        while (here != null && !Files.isDirectory(here.resolve("examples/segments"))) {
-            here = here.getParent();
-        }
-        assertThat(here).as("examples/segments above the working directory").isNotNull();
-        return here.resolve("examples/segments");
     }
 }

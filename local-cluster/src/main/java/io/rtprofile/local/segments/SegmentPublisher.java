@@ -6,288 +6,114 @@ import io.rtprofile.jobs.segments.definition.SegmentDefinitionException;
 import io.rtprofile.jobs.segments.definition.SegmentDefinitionJson;
 import io.rtprofile.jobs.segments.definition.SegmentDefinitions;
 import io.rtprofile.jobs.segments.evaluation.SegmentCatalog;
+import io.rtprofile.local.definitions.DefinitionKind;
+import io.rtprofile.local.definitions.DefinitionPublisher;
+import io.rtprofile.local.definitions.InvalidDefinitionsException;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
-
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * Adds, replaces and removes definitions on the compacted {@code segment-definitions} topic, the
- * way a running job takes them in ({@code rtprofile segments publish/remove/list}, the demo and the
- * tests share it). Nothing is written unless every definition being published would be in force,
- * and nothing is removed that a remaining definition still needs (unless forced): the job would
- * otherwise keep such a definition aside, silently.
+ * Adds, replaces and removes definitions on the compacted {@code segment-definitions} topic ({@code
+ * rtprofile segments publish/remove/list}, the demo and the tests share it). Segments refer to
+ * segments: nothing is written unless every definition being published would be in force, and
+ * nothing is removed that a remaining definition still needs (unless forced).
  */
-public final class SegmentPublisher {
+public final class SegmentPublisher extends DefinitionPublisher<SegmentDefinition> {
 
-    /** The broker could not be reached, or refused to answer; the user has to fix that. */
-    public static final class UnreachableException extends Exception {
-        UnreachableException(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
+    /** Segment definitions: written as their JSON rendering, in force when what they name is. */
+    public static final DefinitionKind<SegmentDefinition> SEGMENTS =
+            new DefinitionKind<>() {
+                @Override
+                public String defaultTopic() {
+                    return "segment-definitions";
+                }
 
-    /**
-     * What a publication or removal does (or would have done, when refused): segment ids by
-     * outcome, the records to write (a null text is a tombstone) and the reasons for a refusal.
-     */
-    public record Outcome(
-            List<String> added,
-            List<String> replaced,
-            List<String> unchanged,
-            List<String> removed,
-            List<String> notPublished,
-            List<String> refusals,
-            Map<String, String> writes) {
-        public boolean refused() {
-            return !refusals.isEmpty();
-        }
-    }
+                @Override
+                public List<SegmentDefinition> load(Path path, Set<String> known)
+                        throws IOException, InvalidDefinitionsException {
+                    try {
+                        return SegmentDefinitions.load(path, known);
+                    } catch (SegmentDefinitionException e) {
+                        throw new InvalidDefinitionsException(e.problems(), e);
+                    }
+                }
 
-    private static final long TIMEOUT_SECONDS = 10;
+                @Override
+                public String id(SegmentDefinition definition) {
+                    return definition.id();
+                }
 
-    private final String bootstrapServers;
-    private final String topic;
+                @Override
+                public String name(SegmentDefinition definition) {
+                    return definition.name();
+                }
+
+                @Override
+                public String render(SegmentDefinition definition) {
+                    return SegmentDefinitionJson.render(definition);
+                }
+
+                @Override
+                public String canonical(String id, String text) {
+                    try {
+                        List<SegmentDefinition> parsed =
+                                SegmentDefinitions.parseStandalone(
+                                        "segment-definitions/" + id, text);
+                        return parsed.size() == 1
+                                ? SegmentDefinitionJson.render(parsed.get(0))
+                                : text;
+                    } catch (SegmentDefinitionException e) {
+                        return text;
+                    }
+                }
+
+                @Override
+                public boolean refersToOthers() {
+                    return true;
+                }
+
+                @Override
+                public Resolution resolve(Map<String, String> texts) {
+                    SegmentCatalog.Resolution resolution = SegmentCatalog.resolve(texts);
+                    Map<String, String> names = new TreeMap<>();
+                    resolution
+                            .active()
+                            .forEach(d -> names.put(d.id(), d.name() == null ? "" : d.name()));
+                    return new Resolution(names, resolution.refused());
+                }
+
+                @Override
+                public Map<String, String> readAll(String bootstrapServers, String topic)
+                        throws InterruptedException {
+                    return SegmentDefinitionsTopic.readAll(bootstrapServers, topic);
+                }
+
+                @Override
+                public void write(String bootstrapServers, String topic, Map<String, String> texts)
+                        throws InterruptedException, ExecutionException {
+                    SegmentDefinitionsTopic.publish(bootstrapServers, topic, texts);
+                }
+            };
 
     public SegmentPublisher(String bootstrapServers, String topic) {
-        this.bootstrapServers = bootstrapServers;
-        this.topic = topic;
+        super(bootstrapServers, topic, SEGMENTS);
     }
 
-    public String topic() {
-        return topic;
-    }
-
-    /** Publishes {@code definitions} unless one of them would not be in force. */
-    public Outcome publish(List<SegmentDefinition> definitions)
-            throws UnreachableException, InterruptedException {
-        return publish(definitions, list());
-    }
-
-    /**
-     * Publishes {@code definitions} over {@code published}, what {@link #list()} just returned,
-     * without reading the topic again.
-     */
-    public Outcome publish(List<SegmentDefinition> definitions, Map<String, String> published)
-            throws UnreachableException, InterruptedException {
-        ensureTopic();
-        Outcome outcome = planPublication(published, definitions);
-        write(outcome);
-        return outcome;
-    }
-
-    /** Writes tombstones for {@code ids}, unless a remaining definition needs one of them. */
-    public Outcome remove(List<String> ids, boolean force)
-            throws UnreachableException, InterruptedException {
-        Outcome outcome = planRemoval(topicExists() ? read() : Map.of(), ids, force);
-        write(outcome);
-        return outcome;
-    }
-
-    /** The definitions on the topic now: text by id (empty when there is no topic). */
-    public Map<String, String> list() throws UnreachableException, InterruptedException {
-        return topicExists() ? read() : Map.of();
-    }
-
-    /**
-     * The publication of {@code definitions} over what the topic holds: each is written as its JSON
-     * rendering; one whose rendering equals the current one's is left alone.
-     */
+    /** See {@link DefinitionPublisher#planPublication(DefinitionKind, Map, List)}. */
     public static Outcome planPublication(
             Map<String, String> current, List<SegmentDefinition> definitions) {
-        List<String> added = new ArrayList<>();
-        List<String> replaced = new ArrayList<>();
-        List<String> unchanged = new ArrayList<>();
-        Map<String, String> writes = new LinkedHashMap<>();
-        Map<String, String> rendered = new TreeMap<>();
-        for (SegmentDefinition definition : definitions) {
-            String text = SegmentDefinitionJson.render(definition);
-            rendered.put(definition.id(), text);
-            String before = current.get(definition.id());
-            if (before == null) {
-                added.add(definition.id());
-                writes.put(definition.id(), text);
-            } else if (text.equals(canonical(definition.id(), before))) {
-                unchanged.add(definition.id());
-            } else {
-                replaced.add(definition.id());
-                writes.put(definition.id(), text);
-            }
-        }
-        SegmentCatalog.Resolution resolution =
-                SegmentCatalog.resolve(SegmentCatalog.ofTexts(current).with(rendered).texts());
-        Set<String> active = activeIds(resolution);
-        List<String> refusals = new ArrayList<>();
-        for (String id : rendered.keySet()) {
-            if (!active.contains(id)) {
-                refusals.add(reason(resolution, id));
-            }
-        }
-        return new Outcome(added, replaced, unchanged, List.of(), List.of(), refusals, writes);
+        return DefinitionPublisher.planPublication(SEGMENTS, current, definitions);
     }
 
-    /**
-     * The removal of {@code ids}: refused when a definition in force now would no longer be (it
-     * refers, perhaps through others, to a removed one), unless {@code force}.
-     */
+    /** See {@link DefinitionPublisher#planRemoval(DefinitionKind, Map, List, boolean)}. */
     public static Outcome planRemoval(
             Map<String, String> current, List<String> ids, boolean force) {
-        List<String> removed = new ArrayList<>();
-        List<String> notPublished = new ArrayList<>();
-        Map<String, String> writes = new LinkedHashMap<>();
-        for (String id : new TreeSet<>(ids)) {
-            if (current.containsKey(id)) {
-                removed.add(id);
-                writes.put(id, null);
-            } else {
-                notPublished.add(id);
-            }
-        }
-        Set<String> activeBefore = activeIds(SegmentCatalog.resolve(current));
-        SegmentCatalog.Resolution after =
-                SegmentCatalog.resolve(SegmentCatalog.ofTexts(current).with(writes).texts());
-        Set<String> activeAfter = activeIds(after);
-        List<String> refusals = new ArrayList<>();
-        if (!force) {
-            for (String id : activeBefore) {
-                if (!removed.contains(id) && !activeAfter.contains(id)) {
-                    refusals.add(reason(after, id));
-                }
-            }
-        }
-        return new Outcome(
-                List.of(), List.of(), List.of(), removed, notPublished, refusals, writes);
-    }
-
-    private static Set<String> activeIds(SegmentCatalog.Resolution resolution) {
-        Set<String> ids = new TreeSet<>();
-        resolution.active().forEach(d -> ids.add(d.id()));
-        return ids;
-    }
-
-    /** The resolver's reason for {@code id} (its refusals read "id: reason"). */
-    private static String reason(SegmentCatalog.Resolution resolution, String id) {
-        for (String refusal : resolution.refused()) {
-            if (refusal.startsWith(id + ": ")) {
-                return refusal;
-            }
-        }
-        return id + ": would not be in force";
-    }
-
-    /** A published text as this tool would have written it; itself when it does not parse. */
-    private static String canonical(String id, String text) {
-        try {
-            List<SegmentDefinition> parsed =
-                    SegmentDefinitions.parseStandalone("segment-definitions/" + id, text);
-            return parsed.size() == 1 ? SegmentDefinitionJson.render(parsed.get(0)) : text;
-        } catch (SegmentDefinitionException e) {
-            return text;
-        }
-    }
-
-    private void write(Outcome outcome) throws UnreachableException, InterruptedException {
-        if (outcome.refused() || outcome.writes().isEmpty()) {
-            return;
-        }
-        try {
-            SegmentDefinitionsTopic.publish(bootstrapServers, topic, outcome.writes());
-        } catch (ExecutionException e) {
-            throw new UnreachableException(
-                    "cannot write to topic " + topic + ": " + e.getCause().getMessage(), e);
-        }
-    }
-
-    private Map<String, String> read() throws InterruptedException, UnreachableException {
-        try {
-            return SegmentDefinitionsTopic.readAll(bootstrapServers, topic);
-        } catch (RuntimeException e) {
-            throw new UnreachableException("cannot read topic " + topic + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Whether the topic exists; first checks that the broker answers at all, so that an unreachable
-     * one is reported after seconds, not after a client's minute of retries.
-     */
-    private boolean topicExists() throws UnreachableException, InterruptedException {
-        try (Admin admin = admin()) {
-            admin.describeCluster().nodes().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            return admin.listTopics()
-                    .names()
-                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                    .contains(topic);
-        } catch (ExecutionException | TimeoutException e) {
-            throw unreachable(e);
-        }
-    }
-
-    /**
-     * Creates the topic compacted when it is missing: a broker's auto-creation would make it a
-     * deleting topic, which loses definitions after the retention time.
-     */
-    private void ensureTopic() throws UnreachableException, InterruptedException {
-        if (topicExists()) {
-            return;
-        }
-        try (Admin admin = admin()) {
-            admin.createTopics(
-                            List.of(
-                                    new NewTopic(topic, Optional.of(1), Optional.empty())
-                                            .configs(
-                                                    Map.of(
-                                                            TopicConfig.CLEANUP_POLICY_CONFIG,
-                                                            TopicConfig.CLEANUP_POLICY_COMPACT))))
-                    .all()
-                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw unreachable(e);
-            }
-        } catch (TimeoutException e) {
-            throw unreachable(e);
-        }
-    }
-
-    private Admin admin() throws UnreachableException {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) (TIMEOUT_SECONDS * 1000));
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) (TIMEOUT_SECONDS * 1000));
-        try {
-            return Admin.create(props);
-        } catch (KafkaException e) {
-            String reason = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
-            throw new UnreachableException(
-                    "bad bootstrap servers " + bootstrapServers + ": " + reason, e);
-        }
-    }
-
-    private UnreachableException unreachable(Exception e) {
-        Throwable cause =
-                e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-        String reason =
-                cause instanceof TimeoutException
-                                || cause instanceof org.apache.kafka.common.errors.TimeoutException
-                        ? "no answer within " + TIMEOUT_SECONDS + " s"
-                        : cause.getMessage();
-        return new UnreachableException(
-                "cannot reach Kafka at " + bootstrapServers + ": " + reason, e);
+        return DefinitionPublisher.planRemoval(SEGMENTS, current, ids, force);
     }
 }
