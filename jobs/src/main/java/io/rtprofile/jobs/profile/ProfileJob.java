@@ -18,6 +18,7 @@ import io.rtprofile.jobs.models.definition.ModelDefinitions;
 import io.rtprofile.jobs.segments.definition.SegmentDefinitionException;
 import io.rtprofile.jobs.segments.definition.SegmentDefinitions;
 import io.rtprofile.jobs.segments.evaluation.SegmentCatalog;
+import io.rtprofile.schema.internal.IngestedRecord;
 import io.rtprofile.schema.internal.ModelDefinitionChange;
 import io.rtprofile.schema.internal.SegmentDefinitionChange;
 
@@ -34,6 +35,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The profile job on Kafka: the deployable entry point ({@code flink run rtprofile-jobs-job.jar
@@ -87,6 +89,20 @@ public final class ProfileJob {
             Configuration config,
             SegmentCatalog initialSegments,
             ModelCatalog initialModels) {
+        defineKafkaJob(env, config, initialSegments, initialModels, UnaryOperator.identity());
+    }
+
+    /**
+     * As above, with {@code beforeWorkflow} applied to the records read from {@code events}: the
+     * seam where failure-injection tests put a map that fails once (it must pass every record on
+     * and give its operator a uid), so that they test this job's wiring rather than a copy of it.
+     */
+    public static void defineKafkaJob(
+            StreamExecutionEnvironment env,
+            Configuration config,
+            SegmentCatalog initialSegments,
+            ModelCatalog initialModels,
+            UnaryOperator<DataStream<IngestedRecord>> beforeWorkflow) {
         JobConfiguration.requireCheckpointStorage(config);
         ProfileJobSettings settings = ProfileJobSettings.from(config);
         DataStream<SegmentDefinitionChange> definitionChanges =
@@ -106,11 +122,12 @@ public final class ProfileJob {
                         .setParallelism(1);
         ProfileWorkflow.Outputs outputs =
                 ProfileWorkflow.defineWorkflow(
-                        env.fromSource(
-                                        KafkaIO.eventsSource(config, settings),
-                                        EventTimestamps.watermarks(settings),
-                                        "events")
-                                .uid(Uids.EVENTS_SOURCE),
+                        beforeWorkflow.apply(
+                                env.fromSource(
+                                                KafkaIO.eventsSource(config, settings),
+                                                EventTimestamps.watermarks(settings),
+                                                "events")
+                                        .uid(Uids.EVENTS_SOURCE)),
                         definitionChanges,
                         modelDefinitionChanges,
                         new KafkaTransferLoop(config),

@@ -1,19 +1,10 @@
 package io.rtprofile.local.job;
 
-import io.rtprofile.jobs.Uids;
 import io.rtprofile.jobs.config.JobConfiguration;
-import io.rtprofile.jobs.config.ProfileJobSettings;
 import io.rtprofile.jobs.config.RtProfileOptions;
-import io.rtprofile.jobs.ingest.EventTimestamps;
-import io.rtprofile.jobs.kafka.KafkaIO;
-import io.rtprofile.jobs.kafka.KafkaModelLoop;
-import io.rtprofile.jobs.kafka.KafkaTransferLoop;
-import io.rtprofile.jobs.kafka.ModelDefinitionsTopic;
-import io.rtprofile.jobs.kafka.SegmentDefinitionsTopic;
 import io.rtprofile.jobs.models.ModelCatalog;
 import io.rtprofile.jobs.models.definition.ModelDefinitions;
 import io.rtprofile.jobs.profile.ProfileJob;
-import io.rtprofile.jobs.profile.ProfileWorkflow;
 import io.rtprofile.jobs.segments.evaluation.SegmentCatalog;
 import io.rtprofile.jobs.testing.FinalProfiles;
 import io.rtprofile.jobs.testing.MiniClusters;
@@ -30,7 +21,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
@@ -131,7 +121,15 @@ class ModelsKafkaITCase {
         FailOnceAfter failure = new FailOnceAfter(topics.events, 700, 2);
         ModelCatalog initialModels = ProfileJob.initialModels(config);
         assertThat(initialModels.texts()).containsOnlyKeys("buyer");
-        defineJobWithFailure(env, config, initialModels, failure);
+        ProfileJob.defineKafkaJob(
+                env,
+                config,
+                SegmentCatalog.empty(),
+                initialModels,
+                ingested ->
+                        ingested.map(failure)
+                                .returns(new AvroTypeInfo<>(IngestedRecord.class))
+                                .uid("failure-injector"));
         JobClient job = env.executeAsync("models on Kafka");
         Random random = new Random(7);
         try {
@@ -225,46 +223,6 @@ class ModelsKafkaITCase {
         assertThat(seconds.get(0).getExamples()).isZero();
         assertThat(seconds.get(seconds.size() - 1).getExamples()).isPositive();
         assertThat(updates).anySatisfy(u -> assertThat(u.getScores()).containsKey("buyer-two"));
-    }
-
-    /** The Kafka job as {@link ProfileJob#defineKafkaJob} builds it, with a failure injected. */
-    private static void defineJobWithFailure(
-            StreamExecutionEnvironment env,
-            Configuration config,
-            ModelCatalog initialModels,
-            FailOnceAfter failure) {
-        ProfileJobSettings settings = ProfileJobSettings.from(config);
-        DataStream<IngestedRecord> ingested =
-                env.fromSource(
-                                KafkaIO.eventsSource(config, settings),
-                                EventTimestamps.watermarks(settings),
-                                "events")
-                        .uid(Uids.EVENTS_SOURCE)
-                        .map(failure)
-                        .returns(new AvroTypeInfo<>(IngestedRecord.class))
-                        .uid("failure-injector");
-        ProfileWorkflow.Outputs outputs =
-                ProfileWorkflow.defineWorkflow(
-                        ingested,
-                        env.fromSource(
-                                        KafkaIO.segmentDefinitionsSource(config),
-                                        SegmentDefinitionsTopic.watermarks(),
-                                        "segment-definitions")
-                                .uid(Uids.SEGMENT_DEFINITIONS_SOURCE)
-                                .setParallelism(1),
-                        env.fromSource(
-                                        ModelDefinitionsTopic.source(config),
-                                        ModelDefinitionsTopic.watermarks(),
-                                        "model-definitions")
-                                .uid(Uids.MODEL_DEFINITIONS_SOURCE)
-                                .setParallelism(1),
-                        new KafkaTransferLoop(config),
-                        new KafkaModelLoop(config),
-                        settings,
-                        SegmentCatalog.empty(),
-                        initialModels,
-                        Long.MAX_VALUE);
-        ProfileJob.sinkOutputs(outputs, config);
     }
 
     /** One session per customer, spread over ten minutes of the round's quarter hour. */

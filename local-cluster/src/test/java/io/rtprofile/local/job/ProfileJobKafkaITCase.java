@@ -1,16 +1,11 @@
 package io.rtprofile.local.job;
 
-import io.rtprofile.jobs.Uids;
 import io.rtprofile.jobs.config.JobConfiguration;
 import io.rtprofile.jobs.config.ProfileJobSettings;
-import io.rtprofile.jobs.ingest.EventTimestamps;
-import io.rtprofile.jobs.kafka.KafkaIO;
-import io.rtprofile.jobs.kafka.KafkaTransferLoop;
 import io.rtprofile.jobs.kafka.ProfileOutputSerializer;
-import io.rtprofile.jobs.kafka.SegmentDefinitionsTopic;
+import io.rtprofile.jobs.models.ModelCatalog;
 import io.rtprofile.jobs.profile.BoundedProfileRun;
 import io.rtprofile.jobs.profile.ProfileJob;
-import io.rtprofile.jobs.profile.ProfileWorkflow;
 import io.rtprofile.jobs.segments.evaluation.SegmentCatalog;
 import io.rtprofile.jobs.testing.FinalProfiles;
 import io.rtprofile.jobs.testing.MiniClusters;
@@ -32,7 +27,6 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
@@ -211,29 +205,15 @@ class ProfileJobKafkaITCase {
             ProfileJob.defineKafkaJob(env, config);
         } else {
             // The Kafka job with a failure injected between source and workflow.
-            ProfileJobSettings settings = ProfileJobSettings.from(config);
-            DataStream<IngestedRecord> ingested =
-                    env.fromSource(
-                                    KafkaIO.eventsSource(config, settings),
-                                    EventTimestamps.watermarks(settings),
-                                    "events")
-                            .uid(Uids.EVENTS_SOURCE)
-                            .map(failure)
-                            .returns(new AvroTypeInfo<>(IngestedRecord.class))
-                            .uid("failure-injector");
-            ProfileWorkflow.Outputs outputs =
-                    ProfileWorkflow.defineWorkflow(
-                            ingested,
-                            env.fromSource(
-                                            KafkaIO.segmentDefinitionsSource(config),
-                                            SegmentDefinitionsTopic.watermarks(),
-                                            "segment-definitions")
-                                    .uid(Uids.SEGMENT_DEFINITIONS_SOURCE),
-                            new KafkaTransferLoop(config),
-                            settings,
-                            SegmentCatalog.empty(),
-                            Long.MAX_VALUE);
-            ProfileJob.sinkOutputs(outputs, config);
+            ProfileJob.defineKafkaJob(
+                    env,
+                    config,
+                    SegmentCatalog.empty(),
+                    ModelCatalog.empty(),
+                    ingested ->
+                            ingested.map(failure)
+                                    .returns(new AvroTypeInfo<>(IngestedRecord.class))
+                                    .uid("failure-injector"));
         }
         env.execute("profile job to end of input");
     }
