@@ -467,7 +467,7 @@ public final class ProfileBuilder
             // An example whose horizon ended before this event had no outcome: its timer may not
             // have fired yet when events come late (applied as they arrive, after the watermark).
             expireExamples(current.getProfileId(), time - 1, side);
-            label(current.getProfileId(), event, segments, side);
+            label(event, segments);
             Object[] measured = segments.measure(current, at);
             changed |= rescore(current, measured, at);
             takeExamples(current.getProfileId(), event, measured, at, segments, side);
@@ -703,20 +703,25 @@ public final class ProfileBuilder
         return Math.abs(before - after) >= PERCENTILE_CHANGE;
     }
 
-    /** The event is an outcome for the examples it falls after, within their horizon. */
-    private void label(
-            String profileId, ExperienceEvent event, SegmentEvaluator segments, Side side)
-            throws Exception {
+    /**
+     * The event is an outcome for the examples it falls after, within their horizon: they are
+     * positive. They still wait for their deadline before they go to the trainer, as negatives
+     * must: were positives learned at once, every example of a model's first horizon would be
+     * positive, and a model would learn each period's positives before its negatives (label-delay
+     * bias; docs/models.md).
+     */
+    private void label(ExperienceEvent event, SegmentEvaluator segments) throws Exception {
         long time = event.getTimestamp();
         for (ActiveModels.Active model : models.models()) {
             PendingExample example = examples.get(model.id());
             if (model.isSupervised()
                     && example != null
+                    && example.getOutcomeAt() == null
                     && time > example.getTakenAt()
                     && time <= example.getDeadline()
                     && segments.matches(model.definition().label().orElseThrow().event(), event)) {
-                examples.remove(model.id());
-                labelled(model.id(), profileId, example, time, true, side);
+                example.setOutcomeAt(time);
+                examples.put(model.id(), example);
             }
         }
     }
@@ -741,22 +746,33 @@ public final class ProfileBuilder
             long deadline = at + model.definition().exampleHorizon();
             Map<String, Double> inputs = models.inputs(model, measured).values();
             if (model.isSupervised()) {
-                examples.put(model.id(), new PendingExample(at, deadline, version, inputs));
+                examples.put(model.id(), new PendingExample(at, deadline, version, inputs, null));
             } else {
                 // A point needs no label: it goes at once, and the entry only spaces the
                 // profile's points by the model's interval.
                 side.examples()
                         .accept(
                                 new TrainingExample(
-                                        model.id(), profileId, at, at, null, version, inputs));
+                                        model.id(),
+                                        profileId,
+                                        at,
+                                        at,
+                                        null,
+                                        null,
+                                        version,
+                                        inputs));
                 examples.put(
-                        model.id(), new PendingExample(at, deadline, version, new HashMap<>()));
+                        model.id(),
+                        new PendingExample(at, deadline, version, new HashMap<>(), null));
             }
             side.timers().registerEventTimeTimer(deadline);
         }
     }
 
-    /** Examples whose horizon has passed by {@code upTo} had no outcome: negative. */
+    /**
+     * Examples whose horizon has passed by {@code upTo} are final: positive if an outcome came,
+     * negative otherwise.
+     */
     private void expireExamples(String profileId, long upTo, Side side) throws Exception {
         List<String> expired = new ArrayList<>();
         for (Map.Entry<String, PendingExample> entry : examples.entries()) {
@@ -769,26 +785,21 @@ public final class ProfileBuilder
             examples.remove(modelId);
             ActiveModels.Active model = models.find(modelId);
             if (model != null && model.isSupervised()) {
-                labelled(modelId, profileId, example, example.getDeadline(), false, side);
+                labelled(modelId, profileId, example, side);
             }
         }
     }
 
-    private void labelled(
-            String modelId,
-            String profileId,
-            PendingExample example,
-            long labelledAt,
-            boolean label,
-            Side side) {
+    private void labelled(String modelId, String profileId, PendingExample example, Side side) {
         side.examples()
                 .accept(
                         new TrainingExample(
                                 modelId,
                                 profileId,
                                 example.getTakenAt(),
-                                labelledAt,
-                                label,
+                                example.getDeadline(),
+                                example.getOutcomeAt() != null,
+                                example.getOutcomeAt(),
                                 example.getModelVersion(),
                                 example.getFeatures()));
         examplesLabelled.inc();

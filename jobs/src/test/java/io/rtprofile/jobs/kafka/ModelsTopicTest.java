@@ -138,7 +138,8 @@ class ModelsTopicTest {
     @Test
     void examplesAreKeyedByModelIdAsAvro() throws Exception {
         TrainingExample example =
-                new TrainingExample("buyer", "p-1", T0, T0 + 60_000, true, 2L, Map.of("x", 1.0));
+                new TrainingExample(
+                        "buyer", "p-1", T0, T0 + 60_000, true, T0 + 30_000, 2L, Map.of("x", 1.0));
 
         ProducerRecord<byte[], byte[]> written =
                 new TrainingExamplesTopic.ExampleSerializer("training-examples")

@@ -72,12 +72,16 @@ class ModelHarnessTest {
         open("");
         send(T0, "web.search", "country", "FR");
         send(T0 + 30 * M, "commerce.purchase");
-        watermark(T0 + 30 * M);
+        // Positive now, but it waits for the end of its horizon, as a negative would.
+        watermark(T0 + H - 1);
+        assertThat(harness.examples()).isEmpty();
+        watermark(T0 + H);
         assertThat(harness.examples()).hasSize(1);
         TrainingExample example = harness.examples().get(0);
         assertThat(example.getLabel()).isTrue();
         assertThat(example.getTakenAt()).isEqualTo(T0);
-        assertThat(example.getLabelledAt()).isEqualTo(T0 + 30 * M);
+        assertThat(example.getOutcomeAt()).isEqualTo(T0 + 30 * M);
+        assertThat(example.getLabelledAt()).isEqualTo(T0 + H);
         assertThat(example.getProfileId()).isEqualTo(ANN);
         assertThat(example.getModelVersion()).isZero();
         // One search in the day, log-scaled; the country input is hashed into its bucket.
@@ -101,6 +105,7 @@ class ModelHarnessTest {
                 .satisfies(
                         e -> {
                             assertThat(e.getLabel()).isFalse();
+                            assertThat(e.getOutcomeAt()).isNull();
                             assertThat(e.getLabelledAt()).isEqualTo(T0 + H);
                         });
         watermark(T0 + 3 * H);

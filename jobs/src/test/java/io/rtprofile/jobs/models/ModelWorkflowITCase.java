@@ -80,7 +80,7 @@ class ModelWorkflowITCase {
     void aModelLearnsAsTheRunGoesAndScoresEveryProfileWithItsPublishedWeights() throws Exception {
         Random random = new Random(5);
         List<String> lines = new ArrayList<>();
-        int purchases = 0;
+        List<Long> sold = new ArrayList<>(); // page view times of sessions with a purchase
         int eventId = 0;
         List<long[]> unsold = new ArrayList<>(); // page view times of sessions without a purchase
         for (int c = 0; c < 300; c++) {
@@ -93,7 +93,7 @@ class ModelWorkflowITCase {
                 lines.add(event(eventId++, c, t + 20 * M, "web.pageView"));
                 if (random.nextDouble() < 1 / (1 + Math.exp(2.5 - 1.2 * carts))) {
                     lines.add(event(eventId++, c, t + 30 * M, "commerce.purchase"));
-                    purchases++;
+                    sold.add(t + 20 * M);
                 } else {
                     unsold.add(new long[] {t + 20 * M});
                 }
@@ -110,15 +110,23 @@ class ModelWorkflowITCase {
         ConcurrentLinkedQueue<TrainingExample> examples = run.examples;
         ConcurrentLinkedQueue<Model> versions = run.versions;
 
-        // Every purchase labels its session's example positive; a session without one is a
-        // negative once its hour has passed before the run's end (as-of: the last event).
+        // Every purchase labels its session's example positive, a session without one negative,
+        // each at the end of its hour, if that comes before the run's end (as-of: the last event).
         long asOf = lines.stream().mapToLong(ModelWorkflowITCase::timestampOf).max().orElseThrow();
+        long positives = sold.stream().filter(t -> t + 60 * M <= asOf).count();
         long negatives = unsold.stream().filter(t -> t[0] + 60 * M <= asOf).count();
+        assertThat(positives).isGreaterThan(1000);
         assertThat(examples.stream().filter(TrainingExample::getLabel).count())
-                .isEqualTo(purchases);
+                .isEqualTo(positives);
         assertThat(examples.stream().filter(e -> !e.getLabel()).count()).isEqualTo(negatives);
         assertThat(examples)
-                .allSatisfy(e -> assertThat(e.getLabelledAt()).isGreaterThan(e.getTakenAt()));
+                .allSatisfy(
+                        e -> {
+                            assertThat(e.getLabelledAt()).isEqualTo(e.getTakenAt() + 60 * M);
+                            if (e.getLabel()) {
+                                assertThat(e.getOutcomeAt()).isEqualTo(e.getTakenAt() + 10 * M);
+                            }
+                        });
 
         // Versions 1, 2, ... each learned from more examples; the last one found the signal.
         List<Model> published = new ArrayList<>(versions);

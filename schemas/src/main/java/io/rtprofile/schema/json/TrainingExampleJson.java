@@ -11,8 +11,8 @@ import java.util.TreeMap;
 /**
  * A labelled training example (topic {@code training-examples}, {@code rtprofile run}'s {@code
  * <output>.examples.jsonl}) as JSON: {@code {"modelId":..,"profileId":..,"takenAt":"<ISO-8601>",
- * "labelledAt":"<ISO-8601>","label":true,"modelVersion":3,"features":{"(bias)":1.0,..}}}, the
- * features in name order.
+ * "labelledAt":"<ISO-8601>","label":true,"outcomeAt":"<ISO-8601>","modelVersion":3,"features":{"(bias)":1.0,..}}},
+ * the features in name order.
  */
 public final class TrainingExampleJson {
     private TrainingExampleJson() {}
@@ -31,6 +31,9 @@ public final class TrainingExampleJson {
             out.writeNullField("label");
         } else {
             out.writeBooleanField("label", example.getLabel());
+        }
+        if (example.getOutcomeAt() != null) {
+            out.writeStringField("outcomeAt", Timestamps.format(example.getOutcomeAt()));
         }
         out.writeNumberField("modelVersion", example.getModelVersion());
         out.writeObjectFieldStart("features");

@@ -63,12 +63,22 @@ class ModelJsonTest {
     void anExampleShowsItsLabelOrNullForAPoint() throws Exception {
         TrainingExample labelled =
                 new TrainingExample(
-                        "buys", "p-1", T0, T0 + 60_000, true, 2L, Map.of("b", 1.0, "a", 2.0));
+                        "buys",
+                        "p-1",
+                        T0,
+                        T0 + 60_000,
+                        true,
+                        T0 + 30_000,
+                        2L,
+                        Map.of("b", 1.0, "a", 2.0));
         JsonNode json = JSON.readTree(TrainingExampleJson.toJson(labelled));
         assertThat(json.get("label").asBoolean()).isTrue();
         assertThat(json.get("labelledAt").asText()).isEqualTo("2026-11-01T10:01:00Z");
+        assertThat(json.get("outcomeAt").asText()).isEqualTo("2026-11-01T10:00:30Z");
         assertThat(json.get("features").fieldNames()).toIterable().containsExactly("a", "b");
-        TrainingExample point = new TrainingExample("k", "p-1", T0, T0, null, 0L, Map.of());
-        assertThat(JSON.readTree(TrainingExampleJson.toJson(point)).get("label").isNull()).isTrue();
+        TrainingExample point = new TrainingExample("k", "p-1", T0, T0, null, null, 0L, Map.of());
+        JsonNode pointJson = JSON.readTree(TrainingExampleJson.toJson(point));
+        assertThat(pointJson.get("label").isNull()).isTrue();
+        assertThat(pointJson.has("outcomeAt")).isFalse();
     }
 }

@@ -185,7 +185,8 @@ class ModelTrainerTest {
         if (carts > 0) {
             features.put("carts", (double) carts);
         }
-        return new TrainingExample(modelId, "p-1", 0L, 0L, random.nextDouble() < p, 0L, features);
+        return new TrainingExample(
+                modelId, "p-1", 0L, 0L, random.nextDouble() < p, null, 0L, features);
     }
 
     private void learn(String modelId, int n) throws Exception {
