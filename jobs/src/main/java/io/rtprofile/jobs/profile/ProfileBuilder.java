@@ -532,7 +532,9 @@ public final class ProfileBuilder
      * with them at their next evaluation. A new definition (or a removal) recompiles what the task
      * evaluates.
      */
-    private void publish(Model model, Context ctx) throws Exception {
+    private void publish(Model arrived, Context ctx) throws Exception {
+        // Kept beyond this call: a copy, since with object reuse the input may recycle its record.
+        Model model = Model.newBuilder(arrived).build();
         BroadcastState<String, Model> published = ctx.getBroadcastState(PUBLISHED_MODELS);
         Model held = published.get(model.getModelId());
         if (held != null && held.getVersion() >= model.getVersion()) {

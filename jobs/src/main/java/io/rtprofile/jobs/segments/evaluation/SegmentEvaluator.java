@@ -281,17 +281,22 @@ public final class SegmentEvaluator {
     /**
      * Whether {@code event} satisfies an event predicate (a model's label or example trigger); an
      * expression that fails is false, and counted. The event's document is built once for
-     * consecutive calls on the same event.
+     * consecutive calls on the same event: the same id and time (with object reuse on, the same
+     * object may carry the next event, so identity alone would not do).
      */
     public boolean matches(CelExpression predicate, ExperienceEvent event) {
-        if (event != lastEvent) {
-            lastEvent = event;
+        if (lastActivation == null
+                || event.getTimestamp() != lastTimestamp
+                || !event.getEventId().equals(lastEventId)) {
+            lastEventId = event.getEventId();
+            lastTimestamp = event.getTimestamp();
             lastActivation = Map.of("event", CelDocuments.event(event));
         }
         return truth(predicate, lastActivation);
     }
 
-    private ExperienceEvent lastEvent;
+    private String lastEventId;
+    private long lastTimestamp;
     private Map<String, Object> lastActivation;
 
     /** Settles sequences, prunes, and frees the state of aggregates no definition uses any more. */
