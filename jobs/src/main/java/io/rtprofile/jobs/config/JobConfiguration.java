@@ -80,9 +80,17 @@ public final class JobConfiguration {
     }
 
     /**
+     * The number of key groups keyed state is split into, fixed for the life of a deployment: a
+     * savepoint restores at any parallelism up to it, and never after it changes (docs/
+     * configuration.md). It is also what Flink would pick for parallelism up to 85, so savepoints
+     * taken before it was set explicitly have the same key groups.
+     */
+    public static final int MAX_PARALLELISM = 128;
+
+    /**
      * The job's defaults with the user's settings on top: RocksDB with incremental checkpoints,
      * checkpointing on, UIDs required, no Kryo fallback, object reuse (our functions never keep a
-     * reference to an input record after returning).
+     * reference to an input record after returning), a fixed max parallelism.
      */
     public static Configuration withJobDefaults(Configuration user) {
         Configuration config = new Configuration();
@@ -93,6 +101,7 @@ public final class JobConfiguration {
         config.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
         config.set(PipelineOptions.GENERIC_TYPES, false);
         config.set(PipelineOptions.OBJECT_REUSE, true);
+        config.set(PipelineOptions.MAX_PARALLELISM, MAX_PARALLELISM);
         config.addAll(user);
         return config;
     }

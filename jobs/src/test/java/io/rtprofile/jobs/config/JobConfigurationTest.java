@@ -145,6 +145,7 @@ class JobConfigurationTest {
         assertThat(config.get(PipelineOptions.AUTO_GENERATE_UIDS)).isFalse();
         assertThat(config.get(PipelineOptions.GENERIC_TYPES)).isFalse();
         assertThat(config.get(PipelineOptions.OBJECT_REUSE)).isTrue();
+        assertThat(config.get(PipelineOptions.MAX_PARALLELISM)).isEqualTo(128);
         assertThat(config.get(CheckpointingOptions.CHECKPOINTING_INTERVAL))
                 .isEqualTo(Duration.ofSeconds(1));
     }
