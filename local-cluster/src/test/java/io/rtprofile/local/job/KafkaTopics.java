@@ -15,17 +15,22 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 /** A fresh set of the job's topics per test, and plain clients to fill and read them. */
 final class KafkaTopics {
@@ -42,8 +47,19 @@ final class KafkaTopics {
     private final EmbeddedKafka kafka;
 
     KafkaTopics(EmbeddedKafka kafka, String name) {
+        this(name + "-" + UUID.randomUUID().toString().substring(0, 8), kafka);
+    }
+
+    /**
+     * The topics named exactly by {@code suffix}: a savepoint's Kafka sources remember their topics
+     * by name, so a job restored from one must find the same names (savepoint fixtures).
+     */
+    static KafkaTopics named(EmbeddedKafka kafka, String suffix) {
+        return new KafkaTopics(suffix, kafka);
+    }
+
+    private KafkaTopics(String suffix, EmbeddedKafka kafka) {
         this.kafka = kafka;
-        String suffix = name + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.events = "events-" + suffix;
         this.rejected = "events-rejected-" + suffix;
         this.updates = "profile-updates-" + suffix;
@@ -103,20 +119,78 @@ final class KafkaTopics {
         }
     }
 
+    /** The topics the job reads, whose positions a savepoint holds. */
+    List<String> sourceTopics() {
+        return List.of(events, definitions, transfers, models, modelDefinitions);
+    }
+
+    /** The end offset of each partition of {@code topic}, by partition number. */
+    Map<Integer, Long> endOffsets(String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer("read_committed")) {
+            List<TopicPartition> partitions = partitions(consumer, topic);
+            Map<Integer, Long> offsets = new TreeMap<>();
+            consumer.endOffsets(partitions).forEach((tp, end) -> offsets.put(tp.partition(), end));
+            return offsets;
+        }
+    }
+
+    /**
+     * Fills partition {@code partition} of an empty {@code topic} up to {@code endOffset} with an
+     * aborted transaction ({@code endOffset - 1} records and the abort marker), which no {@code
+     * read_committed} reader ever sees. A job restored from a savepoint taken on another broker
+     * then finds its source positions on this one, and reads only what is produced after.
+     */
+    void fillWithAborted(String topic, int partition, long endOffset) {
+        if (endOffset == 0) {
+            return;
+        }
+        if (endOffset == 1) {
+            throw new IllegalArgumentException(
+                    topic + "-" + partition + ": one offset cannot be filled with an abort");
+        }
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                "filler-" + topic + "-" + partition + "-" + UUID.randomUUID());
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            // Keyed: some of these topics are compacted, which refuses records without a key.
+            byte[] key = "filler".getBytes(StandardCharsets.UTF_8);
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            for (long i = 0; i < endOffset - 1; i++) {
+                sent.add(producer.send(new ProducerRecord<>(topic, partition, key, new byte[0])));
+            }
+            producer.flush();
+            for (Future<RecordMetadata> f : sent) {
+                f.get();
+            }
+            producer.abortTransaction();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot fill " + topic + "-" + partition, e);
+        }
+        // The coordinator writes the abort marker after abortTransaction() returns.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long reached;
+        while ((reached = endOffsets(topic).get(partition)) != endOffset) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(
+                        topic + "-" + partition + " filled to " + reached + ", not " + endOffset);
+            }
+            sleep(Duration.ofMillis(50));
+        }
+    }
+
     /** Everything committed on a topic, read {@code read_committed} from the start to its end. */
     List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(
-                        props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (PartitionInfo info : consumer.partitionsFor(topic)) {
-                partitions.add(new TopicPartition(topic, info.partition()));
-            }
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer("read_committed")) {
+            List<TopicPartition> partitions = partitions(consumer, topic);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -129,6 +203,32 @@ final class KafkaTopics {
             }
         }
         return records;
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer(String isolationLevel) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static List<TopicPartition> partitions(
+            KafkaConsumer<byte[], byte[]> consumer, String topic) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (PartitionInfo info : consumer.partitionsFor(topic)) {
+            partitions.add(new TopicPartition(topic, info.partition()));
+        }
+        return partitions;
     }
 
     private static boolean reached(
