@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             SegmentsCommand.class,
             ModelsCommand.class,
+            StateCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class RtProfileCli implements Runnable {
