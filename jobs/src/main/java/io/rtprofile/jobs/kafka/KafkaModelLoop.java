@@ -60,7 +60,9 @@ public final class KafkaModelLoop implements ModelLoop {
         models.sinkTo(ModelsTopic.sink(config, "models"))
                 .uid(Uids.MODELS_SINK)
                 .name("models")
-                // As the trainer: one task publishes, one transactional producer writes.
+                // As the trainer: one task publishes, one transactional producer writes. It is
+                // chained to the trainer, so its state has the trainer's max parallelism (1) in
+                // every savepoint: breaking that chain would make them unrestorable.
                 .setParallelism(1);
     }
 

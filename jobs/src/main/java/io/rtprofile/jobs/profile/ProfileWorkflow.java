@@ -125,7 +125,11 @@ public final class ProfileWorkflow {
                         .uid(Uids.IDENTITY_RESOLVER)
                         // One writer of the graph: see IdentityResolver and docs/identity.md.
                         .setParallelism(1)
-                        .setMaxParallelism(1);
+                        .setMaxParallelism(1)
+                        // A chain has one max parallelism: at job parallelism 1 the sinks of its
+                        // side outputs would chain to it and take its 1, and no longer restore
+                        // their state from a savepoint taken at another parallelism.
+                        .disableChaining();
 
         // Each wrapping map runs at its input's parallelism, chained to it: a rebalance to more
         // tasks would let a removal overtake the definition it removes, or version 2 overtake 1.

@@ -5,6 +5,7 @@ import io.rtprofile.jobs.testing.MiniClusters;
 import io.rtprofile.local.kafka.EmbeddedKafka;
 import io.rtprofile.schema.Identity;
 import io.rtprofile.schema.ProfileUpdate;
+import io.rtprofile.schema.Score;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -14,11 +15,12 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
@@ -34,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -62,40 +65,48 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SavepointCompatibilityITCase {
 
-    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.withSlots(2);
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.withSlots(4);
+
+    /** The fixtures are taken at parallelism 2; each also restores at 1 and 4 (rescaling). */
+    private static final List<Integer> PARALLELISMS = List.of(2, 1, 4);
+
+    /** What each restore of a fixture ended with, by parallelism: the same at every one. */
+    private static final Map<String, Map<Integer, Map<String, String>>> OUTCOMES = new TreeMap<>();
 
     private static final int TOUCHED = 10;
     private static final int NEW = 10;
     private static final Duration TIMEOUT = Duration.ofSeconds(40);
 
-    static EmbeddedKafka kafka;
+    /** A broker per restore: the fixture's topic names are fixed, and each restore fills them. */
+    EmbeddedKafka kafka;
 
     @TempDir Path dir;
 
-    @BeforeAll
-    static void startKafka() {
+    @BeforeEach
+    void startKafka() {
         kafka = EmbeddedKafka.start();
     }
 
-    @AfterAll
-    static void stopKafka() {
+    @AfterEach
+    void stopKafka() {
         kafka.close();
     }
 
-    static Stream<Path> fixtures() throws IOException {
+    static Stream<Arguments> fixtures() throws IOException {
         try (Stream<Path> releases = Files.list(SavepointFixtures.ROOT)) {
             List<Path> fixtures =
                     releases.filter(d -> Files.exists(d.resolve("expected.json")))
                             .sorted()
                             .toList();
             assertThat(fixtures).as("committed fixtures").isNotEmpty();
-            return fixtures.stream();
+            return fixtures.stream()
+                    .flatMap(f -> PARALLELISMS.stream().map(p -> Arguments.of(f, p)));
         }
     }
 
-    @ParameterizedTest(name = "restores the fixture of {0}")
+    @ParameterizedTest(name = "restores the fixture of {0} at parallelism {1}")
     @MethodSource("fixtures")
-    void theFixtureRestoresAndItsProfilesContinue(Path fixture) throws Exception {
+    void theFixtureRestoresAndItsProfilesContinue(Path fixture, int parallelism) throws Exception {
         JsonNode expected =
                 SavepointFixtures.JSON.readTree(fixture.resolve("expected.json").toFile());
         Map<String, JsonNode> restored = new TreeMap<>();
@@ -121,7 +132,7 @@ class SavepointCompatibilityITCase {
                 StateRecoveryOptions.SAVEPOINT_PATH,
                 fixture.resolve("savepoint").toAbsolutePath().toUri().toString());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
-        env.setParallelism(2);
+        env.setParallelism(parallelism);
         ProfileJob.defineKafkaJob(env, config);
 
         // The second batch, after the fixture's clock event in event time.
@@ -257,6 +268,55 @@ class SavepointCompatibilityITCase {
 
         // The filler below the restored positions was never read.
         assertThat(topics.readCommitted(topics.rejected)).isEmpty();
+
+        // Rescaling: the same profiles, whatever the parallelism the savepoint is restored at.
+        // Compared at the updates the second batch caused (the first showing each identity it
+        // touched, and the probe's first as high-value): later ones depend on when the job was
+        // stopped.
+        Map<String, String> outcome = new TreeMap<>();
+        List<String> compared = new ArrayList<>(touched.keySet());
+        compared.addAll(fresh);
+        for (String identity : compared) {
+            ProfileUpdate first =
+                    of(updates, u -> SavepointFixtures.identities(u).contains(identity)).get(0);
+            outcome.put(identity, digest(first));
+        }
+        outcome.put(
+                probe,
+                digest(
+                        of(
+                                        updates,
+                                        u ->
+                                                SavepointFixtures.identities(u).contains(probe)
+                                                        && SavepointFixtures.segments(u)
+                                                                .contains(
+                                                                        SavepointFixtures
+                                                                                .HIGH_VALUE))
+                                .get(0)));
+        Map<Integer, Map<String, String>> byParallelism =
+                OUTCOMES.computeIfAbsent(fixture.toString(), f -> new TreeMap<>());
+        byParallelism.put(parallelism, outcome);
+        for (Map.Entry<Integer, Map<String, String>> other : byParallelism.entrySet()) {
+            assertThat(outcome)
+                    .as("restored at %d, against at %d", parallelism, other.getKey())
+                    .isEqualTo(other.getValue());
+        }
+    }
+
+    /** A profile as an update shows it, in an order that does not depend on the run. */
+    private static String digest(ProfileUpdate update) {
+        Score score = update.getScores().get(SavepointFixtures.MODEL);
+        return update.getProfileId()
+                + " v"
+                + update.getVersion()
+                + " "
+                + new TreeSet<>(SavepointFixtures.identities(update))
+                + " "
+                + SavepointFixtures.attributes(update)
+                + " "
+                + new TreeSet<>(SavepointFixtures.segments(update))
+                + " "
+                + (score == null ? "unscored" : score.getModelVersion() + ":" + score.getScore());
     }
 
     private static byte[] view(String id, Instant time, String identity) {
