@@ -466,11 +466,13 @@ public final class ProfileBuilder
             long at = Math.max(time, current.getSegmentClock());
             // An example whose horizon ended before this event had no outcome: its timer may not
             // have fired yet when events come late (applied as they arrive, after the watermark).
-            expireExamples(current.getProfileId(), time - 1, side);
-            label(event, segments);
+            // The pending examples are read once for the three steps of this event.
+            Map<String, PendingExample> open = pendingExamples();
+            expireExamples(current.getProfileId(), open, time - 1, side);
+            label(event, segments, open);
             Object[] measured = segments.measure(current, at);
             changed |= rescore(current, measured, at);
-            takeExamples(current.getProfileId(), event, measured, at, segments, side);
+            takeExamples(current.getProfileId(), event, measured, at, segments, side, open);
         }
         SegmentEvaluator.Transitions result = segments.evaluate(current, time, watermark);
         if (changed || !result.isEmpty()) {
@@ -712,10 +714,12 @@ public final class ProfileBuilder
      * positive, and a model would learn each period's positives before its negatives (label-delay
      * bias; docs/models.md).
      */
-    private void label(ExperienceEvent event, SegmentEvaluator segments) throws Exception {
+    private void label(
+            ExperienceEvent event, SegmentEvaluator segments, Map<String, PendingExample> open)
+            throws Exception {
         long time = event.getTimestamp();
         for (ActiveModels.Active model : models.models()) {
-            PendingExample example = examples.get(model.id());
+            PendingExample example = open.get(model.id());
             if (model.isSupervised()
                     && example != null
                     && example.getOutcomeAt() == null
@@ -735,10 +739,11 @@ public final class ProfileBuilder
             Object[] measured,
             long at,
             SegmentEvaluator segments,
-            Side side)
+            Side side,
+            Map<String, PendingExample> open)
             throws Exception {
         for (ActiveModels.Active model : models.models()) {
-            if (examples.contains(model.id())
+            if (open.containsKey(model.id())
                     || (model.definition().examplesWhen().isPresent()
                             && !segments.matches(model.definition().examplesWhen().get(), event))) {
                 continue;
@@ -747,8 +752,9 @@ public final class ProfileBuilder
             long version = published == null ? 0L : published.getVersion();
             long deadline = at + model.definition().exampleHorizon();
             Map<String, Double> inputs = models.inputs(model, measured).values();
+            PendingExample taken;
             if (model.isSupervised()) {
-                examples.put(model.id(), new PendingExample(at, deadline, version, inputs, null));
+                taken = new PendingExample(at, deadline, version, inputs, null);
             } else {
                 // A point needs no label: it goes at once, and the entry only spaces the
                 // profile's points by the model's interval.
@@ -763,10 +769,10 @@ public final class ProfileBuilder
                                         null,
                                         version,
                                         inputs));
-                examples.put(
-                        model.id(),
-                        new PendingExample(at, deadline, version, new HashMap<>(), null));
+                taken = new PendingExample(at, deadline, version, new HashMap<>(), null);
             }
+            examples.put(model.id(), taken);
+            open.put(model.id(), taken);
             side.timers().registerEventTimeTimer(deadline);
         }
     }
@@ -776,20 +782,35 @@ public final class ProfileBuilder
      * negative otherwise.
      */
     private void expireExamples(String profileId, long upTo, Side side) throws Exception {
+        expireExamples(profileId, pendingExamples(), upTo, side);
+    }
+
+    private void expireExamples(
+            String profileId, Map<String, PendingExample> open, long upTo, Side side)
+            throws Exception {
         List<String> expired = new ArrayList<>();
-        for (Map.Entry<String, PendingExample> entry : examples.entries()) {
+        for (Map.Entry<String, PendingExample> entry : open.entrySet()) {
             if (entry.getValue().getDeadline() <= upTo) {
                 expired.add(entry.getKey());
             }
         }
         for (String modelId : expired) {
-            PendingExample example = examples.get(modelId);
+            PendingExample example = open.remove(modelId);
             examples.remove(modelId);
             ActiveModels.Active model = models.find(modelId);
             if (model != null && model.isSupervised()) {
                 labelled(modelId, profileId, example, side);
             }
         }
+    }
+
+    /** The profile's pending examples by model id (at most one per model: a few entries). */
+    private Map<String, PendingExample> pendingExamples() throws Exception {
+        Map<String, PendingExample> open = new HashMap<>();
+        for (Map.Entry<String, PendingExample> entry : examples.entries()) {
+            open.put(entry.getKey(), entry.getValue());
+        }
+        return open;
     }
 
     private void labelled(String modelId, String profileId, PendingExample example, Side side) {
