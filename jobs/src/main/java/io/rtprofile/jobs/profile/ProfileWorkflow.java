@@ -46,13 +46,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class ProfileWorkflow {
     private ProfileWorkflow() {}
 
-    /** The job's outputs. */
+    /** The job's outputs (model versions leave through the {@link ModelLoop}). */
     public record Outputs(
             DataStream<ProfileOutput> updates,
             DataStream<RejectedEvent> rejected,
             DataStream<LinkRefusal> refusedLinks,
-            DataStream<TrainingExample> examples,
-            DataStream<Model> models) {}
+            DataStream<TrainingExample> examples) {}
 
     /** The workflow without models. */
     public static Outputs defineWorkflow(
@@ -204,8 +203,7 @@ public final class ProfileWorkflow {
                 updates,
                 rejected,
                 instructions.getSideOutput(IdentityResolver.REFUSED_LINKS),
-                examples,
-                models);
+                examples);
     }
 
     /** The resolver closes both feedback edges of a bounded run at the same moment. */
