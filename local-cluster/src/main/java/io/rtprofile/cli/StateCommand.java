@@ -1,10 +1,10 @@
 package io.rtprofile.cli;
 
 import io.rtprofile.state.InvalidSavepointException;
-import io.rtprofile.state.SavepointInspection;
-import io.rtprofile.state.SavepointInspection.Operator;
-import io.rtprofile.state.SavepointInspection.State;
-import io.rtprofile.state.SavepointInspector;
+import io.rtprofile.state.inspect.SavepointInspection;
+import io.rtprofile.state.inspect.SavepointInspection.Operator;
+import io.rtprofile.state.inspect.SavepointInspection.State;
+import io.rtprofile.state.inspect.SavepointInspector;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

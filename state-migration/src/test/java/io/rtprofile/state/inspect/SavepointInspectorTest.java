@@ -1,4 +1,4 @@
-package io.rtprofile.state;
+package io.rtprofile.state.inspect;
 
 import io.rtprofile.jobs.Uids;
 import io.rtprofile.jobs.identity.IdentityResolver;

@@ -1,11 +1,13 @@
-package io.rtprofile.state;
+package io.rtprofile.state.inspect;
 
 import io.rtprofile.jobs.Uids;
 import io.rtprofile.jobs.identity.IdentityResolver;
 import io.rtprofile.jobs.models.training.ModelTrainer;
 import io.rtprofile.jobs.profile.ProfileBuilder;
-import io.rtprofile.state.SavepointInspection.Operator;
-import io.rtprofile.state.SavepointInspection.State;
+import io.rtprofile.state.InvalidSavepointException;
+import io.rtprofile.state.Savepoints;
+import io.rtprofile.state.inspect.SavepointInspection.Operator;
+import io.rtprofile.state.inspect.SavepointInspection.State;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -21,7 +23,6 @@ import org.apache.flink.runtime.checkpoint.OperatorState;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
 import org.apache.flink.runtime.jobgraph.OperatorID;
-import org.apache.flink.runtime.state.IncrementalKeyedStateHandle;
 import org.apache.flink.runtime.state.IncrementalRemoteKeyedStateHandle;
 import org.apache.flink.runtime.state.KeyGroupsStateHandle;
 import org.apache.flink.runtime.state.KeyedBackendSerializationProxy;
@@ -29,13 +30,10 @@ import org.apache.flink.runtime.state.KeyedStateHandle;
 import org.apache.flink.runtime.state.OperatorStateHandle;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.StreamStateHandle;
-import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.runtime.state.metainfo.StateMetaInfoSnapshot;
 import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.SavepointReader;
 import org.apache.flink.state.api.functions.KeyedStateReaderFunction;
-import org.apache.flink.state.api.runtime.SavepointLoader;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -46,7 +44,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -95,7 +92,7 @@ public final class SavepointInspector {
 
     /** Reads the metadata only: operators, sizes and state names, no key counts. */
     public SavepointInspection inspectMetadata(Path path) throws InvalidSavepointException {
-        CheckpointMetadata metadata = load(path);
+        CheckpointMetadata metadata = Savepoints.load(path);
         Map<OperatorID, String> uids = knownUids();
         List<Operator> operators = new ArrayList<>();
         for (OperatorState state : metadata.getOperatorStates()) {
@@ -122,7 +119,8 @@ public final class SavepointInspector {
         if (counted.isEmpty()) {
             return described;
         }
-        Map<String, long[]> counts = countKeys(described.path(), counted, backendFor(path));
+        Map<String, long[]> counts =
+                countKeys(described.path(), counted, Savepoints.backendFor(path));
         List<Operator> operators = new ArrayList<>();
         for (Operator o : described.operators()) {
             if (!counted.containsKey(o.uid())) {
@@ -164,26 +162,6 @@ public final class SavepointInspector {
                 .filter(d -> d.getName().equals(name))
                 .findFirst()
                 .orElse(null);
-    }
-
-    /** The savepoint's metadata, or why the path is not a savepoint. */
-    static CheckpointMetadata load(Path path) throws InvalidSavepointException {
-        if (!Files.exists(path)) {
-            throw new InvalidSavepointException("no such file or directory: " + path);
-        }
-        Path metadataFile = Files.isDirectory(path) ? path.resolve("_metadata") : path;
-        if (!Files.isRegularFile(metadataFile)
-                || !metadataFile.getFileName().toString().equals("_metadata")) {
-            throw new InvalidSavepointException(
-                    "not a savepoint or retained checkpoint: no _metadata in " + path);
-        }
-        try {
-            return SavepointLoader.loadSavepointMetadata(path.toAbsolutePath().toString());
-        } catch (IOException | RuntimeException e) {
-            throw new InvalidSavepointException(
-                    "cannot read the savepoint metadata " + metadataFile + ": " + e.getMessage(),
-                    e);
-        }
     }
 
     private static Operator describe(OperatorState state, Map<OperatorID, String> uids) {
@@ -245,23 +223,6 @@ public final class SavepointInspector {
         } catch (IOException | RuntimeException e) {
             return List.of();
         }
-    }
-
-    /**
-     * A canonical savepoint is read by any backend, the heap one being the lightest; a native or
-     * incremental RocksDB snapshot only by RocksDB.
-     */
-    private static StateBackend backendFor(Path path) throws InvalidSavepointException {
-        for (OperatorState state : load(path).getOperatorStates()) {
-            for (OperatorSubtaskState subtask : state.getStates()) {
-                for (KeyedStateHandle handle : subtask.getManagedKeyedState()) {
-                    if (handle instanceof IncrementalKeyedStateHandle) {
-                        return new EmbeddedRocksDBStateBackend();
-                    }
-                }
-            }
-        }
-        return new HashMapStateBackend();
     }
 
     /** Keys and map entries by "uid\0state name", read in one local job. */

@@ -1,4 +1,4 @@
-package io.rtprofile.state;
+package io.rtprofile.state.inspect;
 
 import java.util.List;
 import java.util.Optional;

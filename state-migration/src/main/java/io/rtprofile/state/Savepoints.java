@@ -1,0 +1,57 @@
+package io.rtprofile.state;
+
+import org.apache.flink.runtime.checkpoint.OperatorState;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
+import org.apache.flink.runtime.state.IncrementalKeyedStateHandle;
+import org.apache.flink.runtime.state.KeyedStateHandle;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.state.api.runtime.SavepointLoader;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Loading a savepoint or retained checkpoint, with a clear reason when a path is not one. */
+public final class Savepoints {
+    private Savepoints() {}
+
+    /** The savepoint's metadata, or why the path is not a savepoint. */
+    public static CheckpointMetadata load(Path path) throws InvalidSavepointException {
+        if (!Files.exists(path)) {
+            throw new InvalidSavepointException("no such file or directory: " + path);
+        }
+        Path metadataFile = Files.isDirectory(path) ? path.resolve("_metadata") : path;
+        if (!Files.isRegularFile(metadataFile)
+                || !metadataFile.getFileName().toString().equals("_metadata")) {
+            throw new InvalidSavepointException(
+                    "not a savepoint or retained checkpoint: no _metadata in " + path);
+        }
+        try {
+            return SavepointLoader.loadSavepointMetadata(path.toAbsolutePath().toString());
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidSavepointException(
+                    "cannot read the savepoint metadata " + metadataFile + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /**
+     * A canonical savepoint is read by any backend, the heap one being the lightest; a native or
+     * incremental RocksDB snapshot only by RocksDB.
+     */
+    public static StateBackend backendFor(Path path) throws InvalidSavepointException {
+        for (OperatorState state : load(path).getOperatorStates()) {
+            for (OperatorSubtaskState subtask : state.getStates()) {
+                for (KeyedStateHandle handle : subtask.getManagedKeyedState()) {
+                    if (handle instanceof IncrementalKeyedStateHandle) {
+                        return new EmbeddedRocksDBStateBackend();
+                    }
+                }
+            }
+        }
+        return new HashMapStateBackend();
+    }
+}
