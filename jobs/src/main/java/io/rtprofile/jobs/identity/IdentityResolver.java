@@ -162,35 +162,43 @@ public final class IdentityResolver
                 new ListSerializer<>(new AvroSerializer<>(Identity.class)));
     }
 
+    /** Absorbed profile id -> the survivor its transfer goes to, while it is in flight. */
+    public static MapStateDescriptor<String, String> transfersInFlightDescriptor() {
+        return new MapStateDescriptor<>(
+                "transfers-in-flight", StringSerializer.INSTANCE, StringSerializer.INSTANCE);
+    }
+
+    /** Survivor profile id -> the absorbed profiles whose state it still waits for. */
+    public static MapStateDescriptor<String, List<String>> transfersAwaitedDescriptor() {
+        return new MapStateDescriptor<>(
+                "transfers-awaited",
+                StringSerializer.INSTANCE,
+                new ListSerializer<>(StringSerializer.INSTANCE));
+    }
+
+    /** Identity key -> the event time until which an erased profile's identity is suppressed. */
+    public static MapStateDescriptor<String, Long> suppressedIdentitiesDescriptor() {
+        return new MapStateDescriptor<>(
+                "suppressed-identities", StringSerializer.INSTANCE, LongSerializer.INSTANCE);
+    }
+
+    /** Event time -> the identity keys whose suppression ends then (the timers' index). */
+    public static MapStateDescriptor<Long, List<String>> suppressionExpiriesDescriptor() {
+        return new MapStateDescriptor<>(
+                "suppression-expiries",
+                LongSerializer.INSTANCE,
+                new ListSerializer<>(StringSerializer.INSTANCE));
+    }
+
     @Override
     public void open(OpenContext openContext) {
         var ctx = getRuntimeContext();
         assignments = ctx.getMapState(assignmentsDescriptor());
         members = ctx.getMapState(membersDescriptor());
-        forwards =
-                ctx.getMapState(
-                        new MapStateDescriptor<>(
-                                "transfers-in-flight",
-                                StringSerializer.INSTANCE,
-                                StringSerializer.INSTANCE));
-        awaiting =
-                ctx.getMapState(
-                        new MapStateDescriptor<>(
-                                "transfers-awaited",
-                                StringSerializer.INSTANCE,
-                                new ListSerializer<>(StringSerializer.INSTANCE)));
-        suppressed =
-                ctx.getMapState(
-                        new MapStateDescriptor<>(
-                                "suppressed-identities",
-                                StringSerializer.INSTANCE,
-                                LongSerializer.INSTANCE));
-        expiries =
-                ctx.getMapState(
-                        new MapStateDescriptor<>(
-                                "suppression-expiries",
-                                LongSerializer.INSTANCE,
-                                new ListSerializer<>(StringSerializer.INSTANCE)));
+        forwards = ctx.getMapState(transfersInFlightDescriptor());
+        awaiting = ctx.getMapState(transfersAwaitedDescriptor());
+        suppressed = ctx.getMapState(suppressedIdentitiesDescriptor());
+        expiries = ctx.getMapState(suppressionExpiriesDescriptor());
         var metrics = ctx.getMetricGroup();
         merges = metrics.counter("identityMerges");
         refusals = metrics.counter("identityLinksRefused");
