@@ -70,7 +70,13 @@ public final class SavepointComposer {
     private Integer maxParallelism;
 
     private record Replacement<T>(
-            String uid, StateBootstrapTransformation<T> transformation, int maxParallelism) {}
+            String uid,
+            StateBootstrapTransformation<T> transformation,
+            int maxParallelism,
+            StateBootstrapTransformation<?> broadcast) {}
+
+    /** The index a replaced operator's new broadcast state is tagged with among its subtasks. */
+    private static final int BROADCAST = -1;
 
     private SavepointComposer(
             StreamExecutionEnvironment env,
@@ -146,7 +152,20 @@ public final class SavepointComposer {
      */
     public <T> SavepointComposer replaceKeyedState(
             String uid, StateBootstrapTransformation<T> transformation, int maxParallelism) {
-        replacements.put(idOf(uid), new Replacement<>(uid, transformation, maxParallelism));
+        return replaceState(uid, transformation, maxParallelism, null);
+    }
+
+    /**
+     * Replaces the keyed state of {@code uid}, and its broadcast state with what {@code broadcast}
+     * bootstraps (every subtask gets the same copy, as the job's broadcast state has); without one,
+     * the base's operator state of {@code uid} is kept.
+     */
+    public <T> SavepointComposer replaceState(
+            String uid,
+            StateBootstrapTransformation<T> keyed,
+            int maxParallelism,
+            StateBootstrapTransformation<?> broadcast) {
+        replacements.put(idOf(uid), new Replacement<>(uid, keyed, maxParallelism, broadcast));
         return this;
     }
 
@@ -231,22 +250,37 @@ public final class SavepointComposer {
                 replacement.maxParallelism() > 0 ? replacement.maxParallelism() : maxParallelism();
         OperatorState previous = base.get(id);
         Map<Integer, OperatorSubtaskState> operatorState = new HashMap<>();
-        if (previous != null) {
+        if (previous != null && replacement.broadcast() == null) {
             previous.getSubtaskStates()
                     .forEach((i, s) -> operatorState.put(i, operatorStateOnly(s)));
         }
+        OperatorIdentifier operator = OperatorIdentifier.forUid(replacement.uid());
         SingleOutputStreamOperator<TaggedOperatorSubtaskState> subtasks =
                 SubtaskStateWriting.subtaskStates(
                         replacement.transformation(),
-                        OperatorIdentifier.forUid(replacement.uid()),
+                        operator,
                         backend,
                         target,
                         operatorMaxParallelism);
-        if (previous != null && hasOperatorState(previous)) {
+        if (!operatorState.isEmpty() && previous != null && hasOperatorState(previous)) {
             // Operator state (broadcast definitions, sketches) stays with its subtask index.
             subtasks.setParallelism(Math.min(previous.getParallelism(), operatorMaxParallelism));
         }
-        return subtasks.transform(
+        DataStream<TaggedOperatorSubtaskState> all = subtasks;
+        if (replacement.broadcast() != null) {
+            all =
+                    all.union(
+                            SubtaskStateWriting.subtaskStates(
+                                            replacement.broadcast(),
+                                            operator,
+                                            backend,
+                                            target,
+                                            operatorMaxParallelism)
+                                    .map(t -> new TaggedOperatorSubtaskState(BROADCAST, t.state))
+                                    .returns(TaggedOperatorSubtaskState.class)
+                                    .setParallelism(1));
+        }
+        return all.transform(
                         "operator state of " + replacement.uid(),
                         TypeInformation.of(OperatorState.class),
                         new GroupReduceOperator<>(
@@ -276,11 +310,19 @@ public final class SavepointComposer {
         public void reduce(
                 Iterable<TaggedOperatorSubtaskState> values, Collector<OperatorState> out) {
             List<TaggedOperatorSubtaskState> subtasks = new ArrayList<>();
-            values.forEach(subtasks::add);
+            OperatorSubtaskState broadcast = null;
+            for (TaggedOperatorSubtaskState value : values) {
+                if (value.index == BROADCAST) {
+                    broadcast = value.state;
+                } else {
+                    subtasks.add(value);
+                }
+            }
             OperatorState state =
                     new OperatorState(null, null, id, subtasks.size(), maxParallelism);
             for (TaggedOperatorSubtaskState subtask : subtasks) {
-                OperatorSubtaskState kept = operatorState.get(subtask.index);
+                OperatorSubtaskState kept =
+                        broadcast != null ? broadcast : operatorState.get(subtask.index);
                 OperatorSubtaskState written = subtask.state;
                 state.putState(
                         subtask.index,
