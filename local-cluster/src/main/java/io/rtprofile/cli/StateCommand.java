@@ -24,7 +24,11 @@ import java.util.concurrent.Callable;
         name = "state",
         mixinStandardHelpOptions = true,
         description = "Look into the job's savepoints and retained checkpoints.",
-        subcommands = {StateCommand.Inspect.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            StateCommand.Inspect.class,
+            StateBootstrapCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class StateCommand extends DefinitionCommands.Group {
 
     /** Operators, state names, key counts and sizes of a savepoint. */
