@@ -43,7 +43,8 @@ class StateBootstrapITCase {
 
     @BeforeAll
     static void exportAHeapSavepointOfTheRunningJob() throws Exception {
-        savepoint = RunningJobSavepoints.take(dir.resolve("job"), Backend.HASHMAP, false).savepoint();
+        savepoint =
+                RunningJobSavepoints.take(dir.resolve("job"), Backend.HASHMAP, false).savepoint();
         exported = dir.resolve("export");
         state("export", savepoint.toString(), "--output", exported.toString());
     }
@@ -137,7 +138,8 @@ class StateBootstrapITCase {
     private static Map<String, ProfileSnapshot> records(Path avro) throws IOException {
         Map<String, ProfileSnapshot> records = new TreeMap<>();
         try (DataFileReader<ProfileSnapshot> reader =
-                new DataFileReader<>(avro.toFile(), new SpecificDatumReader<>(ProfileSnapshot.class))) {
+                new DataFileReader<>(
+                        avro.toFile(), new SpecificDatumReader<>(ProfileSnapshot.class))) {
             reader.forEach(r -> records.put(r.getProfileId(), r));
         }
         return records;

@@ -55,7 +55,8 @@ public final class SnapshotFiles {
     /** Profiles sorted in memory before a sorted run spills to disk. */
     static final int SORT_RUN = 100_000;
 
-    private static final byte[] AVRO_MAGIC = {'O', 'b', 'j', 1};
+    /** The first bytes of an Avro object container file. */
+    public static final byte[] AVRO_MAGIC = {'O', 'b', 'j', 1};
 
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -156,6 +157,65 @@ public final class SnapshotFiles {
             }
         }
         return all;
+    }
+
+    /**
+     * One line of a JSON lines snapshot: a profile in the contract's shape, checked (profileId,
+     * version, updatedAt and identities are required), as a snapshot without engine state.
+     *
+     * @throws IllegalArgumentException the reason the line is not a profile
+     */
+    public static ProfileSnapshot parseJsonLine(String text) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage());
+        }
+        if (!root.isObject()) {
+            throw new IllegalArgumentException("not a JSON object");
+        }
+        JsonNode id = root.get("profileId");
+        if (id == null || !id.isTextual() || id.asText().isEmpty()) {
+            throw new IllegalArgumentException("no profileId (a non-empty string)");
+        }
+        JsonNode version = root.get("version");
+        if (version == null || !version.canConvertToLong() || !version.isIntegralNumber()) {
+            throw new IllegalArgumentException("no version (an integer)");
+        }
+        if (version.asLong() < 0) {
+            throw new IllegalArgumentException("version " + version.asLong() + " is negative");
+        }
+        if (root.get("updatedAt") == null) {
+            throw new IllegalArgumentException("no updatedAt");
+        }
+        JsonNode identities = root.get("identities");
+        if (identities == null || !identities.isArray() || identities.isEmpty()) {
+            throw new IllegalArgumentException("no identities (a non-empty array)");
+        }
+        for (JsonNode identity : identities) {
+            if (!identity.path("namespace").isTextual() || !identity.path("id").isTextual()) {
+                throw new IllegalArgumentException(
+                        "an identity without a namespace and an id: " + identity);
+            }
+        }
+        for (String field : List.of("attributes", "segments", "scores")) {
+            JsonNode value = root.get(field);
+            if (value != null && !value.isObject()) {
+                throw new IllegalArgumentException(field + " is not an object");
+            }
+        }
+        ProfileUpdate profile;
+        try {
+            profile = ProfileUpdateJson.fromJson(text);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+        return ProfileSnapshot.newBuilder()
+                .setProfileId(profile.getProfileId())
+                .setProfile(profile)
+                .setEngine(null)
+                .build();
     }
 
     /** Reads a snapshot file one snapshot at a time. */
@@ -265,58 +325,11 @@ public final class SnapshotFiles {
                 if (text.isBlank()) {
                     continue;
                 }
-                ProfileUpdate profile = parse(text);
-                return ProfileSnapshot.newBuilder()
-                        .setProfileId(profile.getProfileId())
-                        .setProfile(profile)
-                        .setEngine(null)
-                        .build();
-            }
-        }
-
-        private ProfileUpdate parse(String text) throws InvalidSnapshotException {
-            JsonNode root;
-            try {
-                root = JSON.readTree(text);
-            } catch (JsonProcessingException e) {
-                throw invalid("not JSON: " + e.getOriginalMessage());
-            }
-            if (!root.isObject()) {
-                throw invalid("not a JSON object");
-            }
-            JsonNode id = root.get("profileId");
-            if (id == null || !id.isTextual() || id.asText().isEmpty()) {
-                throw invalid("no profileId (a non-empty string)");
-            }
-            JsonNode version = root.get("version");
-            if (version == null || !version.canConvertToLong() || !version.isIntegralNumber()) {
-                throw invalid("no version (an integer)");
-            }
-            if (version.asLong() < 0) {
-                throw invalid("version " + version.asLong() + " is negative");
-            }
-            if (root.get("updatedAt") == null) {
-                throw invalid("no updatedAt");
-            }
-            JsonNode identities = root.get("identities");
-            if (identities == null || !identities.isArray() || identities.isEmpty()) {
-                throw invalid("no identities (a non-empty array)");
-            }
-            for (JsonNode identity : identities) {
-                if (!identity.path("namespace").isTextual() || !identity.path("id").isTextual()) {
-                    throw invalid("an identity without a namespace and an id: " + identity);
+                try {
+                    return parseJsonLine(text);
+                } catch (IllegalArgumentException e) {
+                    throw invalid(e.getMessage());
                 }
-            }
-            for (String field : List.of("attributes", "segments", "scores")) {
-                JsonNode value = root.get(field);
-                if (value != null && !value.isObject()) {
-                    throw invalid(field + " is not an object");
-                }
-            }
-            try {
-                return ProfileUpdateJson.fromJson(text);
-            } catch (RuntimeException e) {
-                throw invalid(e.getMessage());
             }
         }
 
