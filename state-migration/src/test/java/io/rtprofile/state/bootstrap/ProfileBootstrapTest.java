@@ -35,10 +35,13 @@ import org.apache.flink.state.api.SavepointWriter;
 import org.apache.flink.state.api.functions.BroadcastStateBootstrapFunction;
 import org.apache.flink.state.api.functions.KeyedStateReaderFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.util.CloseableIterator;
 import org.apache.flink.util.Collector;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -61,7 +64,21 @@ class ProfileBootstrapTest {
 
     private static final long T = 1_700_000_000_000L;
 
+    /** One local Flink for every job of the class (each would otherwise start its own). */
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
+
     @TempDir Path dir;
+
+    private static StreamExecutionEnvironment environment(int parallelism) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(parallelism);
+        return env;
+    }
 
     @Test
     void writesEveryKeyExactlyAndKeepsTheBasesOperatorState() throws Exception {
@@ -69,7 +86,7 @@ class ProfileBootstrapTest {
         writeBaseWithPublishedSegment(base);
 
         Path target = dir.resolve("bootstrapped");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
+        StreamExecutionEnvironment env = environment(2);
         ProfileEngineState full = fullEngine();
         ProfileSnapshot exported =
                 ProfileSnapshot.newBuilder().setProfileId("p-1").setEngine(full).build();
@@ -126,7 +143,7 @@ class ProfileBootstrapTest {
         // The base's broadcast state of the profile operator is still there.
         SavepointReader reader =
                 SavepointReader.read(
-                        StreamExecutionEnvironment.createLocalEnvironment(1),
+                        environment(1),
                         target.toString(),
                         new HashMapStateBackend());
         List<Tuple2<String, String>> segments = new ArrayList<>();
@@ -150,7 +167,7 @@ class ProfileBootstrapTest {
     void refusesToWriteOverAnything() throws Exception {
         Path target = Files.createDirectories(dir.resolve("taken"));
         Files.writeString(target.resolve("_metadata"), "x");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+        StreamExecutionEnvironment env = environment(1);
         assertThatThrownBy(
                         () ->
                                 ProfileBootstrap.define(
@@ -171,7 +188,7 @@ class ProfileBootstrapTest {
     }
 
     private void writeBaseWithPublishedSegment(Path base) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+        StreamExecutionEnvironment env = environment(1);
         SavepointWriter.newSavepoint(env, new HashMapStateBackend(), 128)
                 .withOperator(
                         OperatorIdentifier.forUid(Uids.PROFILE_BUILDER),
@@ -255,7 +272,7 @@ class ProfileBootstrapTest {
     private static Map<String, String> readProfileKeys(Path savepoint) throws Exception {
         SavepointReader reader =
                 SavepointReader.read(
-                        StreamExecutionEnvironment.createLocalEnvironment(2),
+                        environment(2),
                         savepoint.toString(),
                         new HashMapStateBackend());
         Map<String, String> keys = new TreeMap<>();
@@ -272,7 +289,7 @@ class ProfileBootstrapTest {
     }
 
     private static Map<String, String> readGraph(Path savepoint) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+        StreamExecutionEnvironment env = environment(1);
         SavepointReader reader =
                 SavepointReader.read(env, savepoint.toString(), new HashMapStateBackend());
         Map<String, String> graph = new TreeMap<>();
