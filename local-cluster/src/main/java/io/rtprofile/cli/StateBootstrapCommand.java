@@ -122,9 +122,9 @@ final class StateBootstrapCommand implements Callable<Integer> {
             return 2;
         }
 
-        Configuration config = new Configuration();
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.createLocalEnvironment(parallelism, config);
+        // The environment in force: a local Flink from the CLI, the mini-cluster in a test.
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(parallelism);
         FileSource<ProfileSnapshot> source =
                 FileSource.forRecordStreamFormat(
                                 new SnapshotFileFormat(),

@@ -23,7 +23,9 @@ import java.util.concurrent.Callable;
 @Command(
         name = "state",
         mixinStandardHelpOptions = true,
-        description = "Look into the job's savepoints and retained checkpoints.",
+        description =
+                "The savepoint toolkit: look into, export, seed and rewrite the job's savepoints"
+                        + " (docs/state-toolkit.md).",
         subcommands = {
             StateCommand.Inspect.class,
             StateBootstrapCommand.class,

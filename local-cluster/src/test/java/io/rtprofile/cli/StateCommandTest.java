@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -20,8 +17,7 @@ class StateCommandTest {
 
     @TempDir Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final StateCli cli = new StateCli();
 
     @Test
     void countsTheFixturesProfilesIdentitiesAndModels() throws Exception {
@@ -32,32 +28,36 @@ class StateCommandTest {
             identities += p.get("identities").size();
         }
 
-        int code = run("inspect", "--json", FIXTURE.resolve("savepoint").toString());
+        int code = cli.run("inspect", "--json", FIXTURE.resolve("savepoint").toString());
 
-        assertThat(code).as(err.toString()).isZero();
-        JsonNode operators = json.readTree(out.toString()).get("operators");
-        JsonNode builder = operator(operators, "profile-builder");
+        assertThat(code).as(cli.err.toString()).isZero();
+        JsonNode operators = json.readTree(cli.out.toString()).get("operators");
+        JsonNode builder = StateCli.operator(operators, "profile-builder");
         assertThat(builder.get("maxParallelism").asInt()).isEqualTo(128);
         assertThat(builder.get("parallelism").asInt()).isEqualTo(2);
         assertThat(builder.get("stateBytes").asLong()).isPositive();
-        assertThat(state(builder, "profile").get("keys").asLong())
+        assertThat(StateCli.state(builder, "profile").get("keys").asLong())
                 .isEqualTo(expected.get("profiles").size());
-        JsonNode resolver = operator(operators, "identity-resolver");
+        JsonNode resolver = StateCli.operator(operators, "identity-resolver");
         // One more identity and profile than expected.json: the fixture's last "clock" event is
         // resolved to a new profile, but waits in the builder for a watermark that never came, so
         // that profile has no state yet and was never published.
-        assertThat(state(resolver, "identity-assignments").get("entries").asLong())
+        assertThat(StateCli.state(resolver, "identity-assignments").get("entries").asLong())
                 .isEqualTo(identities + 1);
-        assertThat(state(resolver, "profile-identities").get("entries").asLong())
+        assertThat(StateCli.state(resolver, "profile-identities").get("entries").asLong())
                 .isEqualTo(expected.get("profiles").size() + 1);
-        assertThat(state(builder, "pending-events").get("keys").asLong()).isEqualTo(1);
-        JsonNode trainer = operator(operators, "model-trainer");
+        assertThat(StateCli.state(builder, "pending-events").get("keys").asLong()).isEqualTo(1);
+        JsonNode trainer = StateCli.operator(operators, "model-trainer");
         assertThat(trainer.get("maxParallelism").asInt()).isEqualTo(1);
-        assertThat(state(trainer, "model-training").get("keys").asLong()).isEqualTo(1);
-        assertThat(state(trainer, "score-sketches").get("keyed").asBoolean()).isFalse();
-        assertThat(operator(operators, "events-source").get("managedOperatorState").asBoolean())
+        assertThat(StateCli.state(trainer, "model-training").get("keys").asLong()).isEqualTo(1);
+        assertThat(StateCli.state(trainer, "score-sketches").get("keyed").asBoolean()).isFalse();
+        assertThat(
+                        StateCli.operator(operators, "events-source")
+                                .get("managedOperatorState")
+                                .asBoolean())
                 .isTrue();
-        assertThat(operator(operators, "Sink Committer: profile-updates-sink")).isNotNull();
+        assertThat(StateCli.operator(operators, "Sink Committer: profile-updates-sink"))
+                .isNotNull();
         for (JsonNode o : operators) {
             assertThat(o.get("uid").isNull()).as("unknown uid: " + o).isFalse();
         }
@@ -65,10 +65,10 @@ class StateCommandTest {
 
     @Test
     void printsATable() {
-        int code = run("inspect", FIXTURE.resolve("savepoint").toString());
+        int code = cli.run("inspect", FIXTURE.resolve("savepoint").toString());
 
-        assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString())
+        assertThat(code).as(cli.err.toString()).isZero();
+        assertThat(cli.out.toString())
                 .contains("OPERATOR")
                 .containsPattern("profile-builder +2/128 +\\d+ +\\S+ \\(keyed\\)")
                 .containsPattern("identity-resolver +1/1 ")
@@ -78,29 +78,30 @@ class StateCommandTest {
 
     @Test
     void refusesAMissingPath() {
-        assertThat(run("inspect", dir.resolve("missing").toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("no such file or directory");
+        assertThat(cli.run("inspect", dir.resolve("missing").toString())).isEqualTo(2);
+        assertThat(cli.err.toString()).contains("no such file or directory");
     }
 
     @Test
     void refusesADirectoryWithoutMetadata() {
-        assertThat(run("inspect", dir.toString())).isEqualTo(2);
-        assertThat(err.toString())
+        assertThat(cli.run("inspect", dir.toString())).isEqualTo(2);
+        assertThat(cli.err.toString())
                 .contains("not a savepoint or retained checkpoint: no _metadata in " + dir);
+        assertThat(cli.err.toString().lines()).as("one line on stderr").hasSize(1);
     }
 
     @Test
     void refusesCorruptMetadata() throws Exception {
         Files.write(dir.resolve("_metadata"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
 
-        assertThat(run("inspect", dir.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("cannot read the savepoint metadata");
+        assertThat(cli.run("inspect", dir.toString())).isEqualTo(2);
+        assertThat(cli.err.toString()).contains("cannot read the savepoint metadata");
     }
 
     @Test
     void refusesAnUnknownUid() {
         int code =
-                run(
+                cli.run(
                         "inspect",
                         "--metadata-only",
                         "--uid",
@@ -108,31 +109,7 @@ class StateCommandTest {
                         FIXTURE.resolve("savepoint").toString());
 
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("unknown uid: no operator 'no-such-operator'");
-    }
-
-    private static JsonNode operator(JsonNode operators, String uid) {
-        for (JsonNode o : operators) {
-            if (uid.equals(o.path("uid").asText())) {
-                return o;
-            }
-        }
-        throw new AssertionError("no operator " + uid + " in " + operators);
-    }
-
-    private static JsonNode state(JsonNode operator, String name) {
-        for (JsonNode s : operator.get("states")) {
-            if (name.equals(s.get("name").asText())) {
-                return s;
-            }
-        }
-        throw new AssertionError("no state " + name + " in " + operator);
-    }
-
-    private int run(String... args) {
-        CommandLine cli = new CommandLine(new StateCommand());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
+        assertThat(cli.err.toString()).contains("unknown uid: no operator 'no-such-operator'");
+        assertThat(cli.err.toString().lines()).as("one line on stderr").hasSize(1);
     }
 }

@@ -205,6 +205,42 @@ final class KafkaTopics {
         return records;
     }
 
+    /**
+     * A {@code read_committed} reader of {@code topics} from their start, kept open: each {@link
+     * CommittedCount#poll()} reads on and returns how many records it has read in all. Cheaper to
+     * watch a running job's output with than {@link #readCommitted} (a consumer per read).
+     */
+    CommittedCount countCommitted(String... topics) {
+        KafkaConsumer<byte[], byte[]> consumer = consumer("read_committed");
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            partitions.addAll(partitions(consumer, topic));
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return new CommittedCount(consumer);
+    }
+
+    /** See {@link #countCommitted}. */
+    static final class CommittedCount implements AutoCloseable {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private long count;
+
+        private CommittedCount(KafkaConsumer<byte[], byte[]> consumer) {
+            this.consumer = consumer;
+        }
+
+        long poll() {
+            count += consumer.poll(Duration.ofMillis(100)).count();
+            return count;
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+
     private static void sleep(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());

@@ -1,5 +1,6 @@
 package io.rtprofile.local.job;
 
+import io.rtprofile.cli.StateCommand;
 import io.rtprofile.jobs.profile.ProfileJob;
 import io.rtprofile.jobs.testing.MiniClusters;
 import io.rtprofile.local.kafka.EmbeddedKafka;
@@ -22,8 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,8 +74,51 @@ class SavepointCompatibilityITCase {
     /** The fixtures are taken at parallelism 2; each also restores at 1 and 4 (rescaling). */
     private static final List<Integer> PARALLELISMS = List.of(2, 1, 4);
 
-    /** What each restore of a fixture ended with, by parallelism: the same at every one. */
-    private static final Map<String, Map<Integer, Map<String, String>>> OUTCOMES = new TreeMap<>();
+    /**
+     * What each restore of a fixture ended with, by route and parallelism: the same for every one.
+     */
+    private static final Map<String, Map<String, Map<String, String>>> OUTCOMES = new TreeMap<>();
+
+    /** How the savepoint that is restored is made from the fixture's (docs/state-toolkit.md). */
+    enum Route {
+        /** The fixture's own savepoint. */
+        RESTORED,
+        /**
+         * {@code state export} of the fixture, then {@code state bootstrap --from} the fixture: the
+         * job must continue exactly as from the fixture itself.
+         */
+        BOOTSTRAPPED;
+
+        Path savepoint(Path fixture, Path dir) {
+            Path original = fixture.resolve("savepoint");
+            return switch (this) {
+                case RESTORED -> original;
+                case BOOTSTRAPPED -> {
+                    Path export = dir.resolve("export");
+                    Path bootstrapped = dir.resolve("bootstrapped");
+                    state("export", original.toString(), "--output", export.toString());
+                    state(
+                            "bootstrap",
+                            export.resolve("profiles.avro").toString(),
+                            "--from",
+                            original.toString(),
+                            "--output",
+                            bootstrapped.toString());
+                    yield bootstrapped;
+                }
+            };
+        }
+
+        private static void state(String... args) {
+            StringWriter err = new StringWriter();
+            int exit =
+                    new CommandLine(new StateCommand())
+                            .setErr(new PrintWriter(err))
+                            .setOut(new PrintWriter(new StringWriter()))
+                            .execute(args);
+            assertThat(exit).as("rtprofile state %s: %s", String.join(" ", args), err).isZero();
+        }
+    }
 
     private static final int TOUCHED = 10;
     private static final int NEW = 10;
@@ -99,14 +146,23 @@ class SavepointCompatibilityITCase {
                             .sorted()
                             .toList();
             assertThat(fixtures).as("committed fixtures").isNotEmpty();
-            return fixtures.stream()
-                    .flatMap(f -> PARALLELISMS.stream().map(p -> Arguments.of(f, p)));
+            Stream<Arguments> rescaled =
+                    fixtures.stream()
+                            .flatMap(
+                                    f ->
+                                            PARALLELISMS.stream()
+                                                    .map(p -> Arguments.of(f, Route.RESTORED, p)));
+            // The toolkit's routes at the fixture's parallelism: each restore costs seconds.
+            Stream<Arguments> tooled =
+                    fixtures.stream().map(f -> Arguments.of(f, Route.BOOTSTRAPPED, 2));
+            return Stream.concat(rescaled, tooled);
         }
     }
 
-    @ParameterizedTest(name = "restores the fixture of {0} at parallelism {1}")
+    @ParameterizedTest(name = "restores the fixture of {0}, {1}, at parallelism {2}")
     @MethodSource("fixtures")
-    void theFixtureRestoresAndItsProfilesContinue(Path fixture, int parallelism) throws Exception {
+    void theFixtureRestoresAndItsProfilesContinue(Path fixture, Route route, int parallelism)
+            throws Exception {
         JsonNode expected =
                 SavepointFixtures.JSON.readTree(fixture.resolve("expected.json").toFile());
         Map<String, JsonNode> restored = new TreeMap<>();
@@ -130,7 +186,7 @@ class SavepointCompatibilityITCase {
                 SavepointFixtures.jobConfig(topics, fixture, dir.resolve("checkpoints"));
         config.set(
                 StateRecoveryOptions.SAVEPOINT_PATH,
-                fixture.resolve("savepoint").toAbsolutePath().toUri().toString());
+                route.savepoint(fixture, dir).toAbsolutePath().toUri().toString());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setParallelism(parallelism);
         ProfileJob.defineKafkaJob(env, config);
@@ -293,12 +349,13 @@ class SavepointCompatibilityITCase {
                                                                         SavepointFixtures
                                                                                 .HIGH_VALUE))
                                 .get(0)));
-        Map<Integer, Map<String, String>> byParallelism =
+        Map<String, Map<String, String>> byRoute =
                 OUTCOMES.computeIfAbsent(fixture.toString(), f -> new TreeMap<>());
-        byParallelism.put(parallelism, outcome);
-        for (Map.Entry<Integer, Map<String, String>> other : byParallelism.entrySet()) {
+        String restore = route + " at " + parallelism;
+        byRoute.put(restore, outcome);
+        for (Map.Entry<String, Map<String, String>> other : byRoute.entrySet()) {
             assertThat(outcome)
-                    .as("restored at %d, against at %d", parallelism, other.getKey())
+                    .as("%s, against %s", restore, other.getKey())
                     .isEqualTo(other.getValue());
         }
     }

@@ -16,7 +16,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * What the savepoint fixtures share (docs/upgrades.md): where they live, the job they are taken of,
@@ -61,6 +64,40 @@ final class SavepointFixtures {
     /** Topic names (and transactional ids) of a release's fixture: the savepoint holds them. */
     static String topicSuffix(String release) {
         return "fixture-" + release;
+    }
+
+    /**
+     * The definitions the fixtures' job runs with, written into {@code dir}: {@code
+     * examples/segments}, and {@code examples/models} with a model that publishes a version every
+     * 100 examples, so that a small run has model versions and scores.
+     */
+    static void writeDefinitions(Path dir) throws IOException {
+        copyTree(Path.of("..", "examples", "segments"), dir.resolve("segments"));
+        Files.createDirectories(dir.resolve("models"));
+        String model =
+                Files.readString(Path.of("..", "examples", "models", "purchase-propensity.yaml"));
+        String faster =
+                model.replaceFirst(
+                        "(?m)^training: .*$",
+                        "training: {publishEvery: 100, minExamples: 50, publishInterval: 1s,"
+                                + " factors: 3}");
+        if (faster.equals(model)) {
+            throw new IllegalStateException("purchase-propensity.yaml has no 'training:' line");
+        }
+        Files.writeString(dir.resolve("models").resolve("purchase-propensity.yaml"), faster);
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
     }
 
     /** The Kafka job as the fixtures run it: unbounded, fixture definitions, 300 ms checkpoints. */

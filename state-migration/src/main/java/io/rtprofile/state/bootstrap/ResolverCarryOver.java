@@ -60,7 +60,9 @@ public record ResolverCarryOver(
             return none();
         }
         try {
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+            // The environment in force: a local Flink from the CLI, the mini-cluster in a test.
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(1);
             SavepointReader reader =
                     SavepointReader.read(
                             env,
