@@ -6,12 +6,11 @@ import io.rtprofile.state.InvalidSavepointException;
 import io.rtprofile.state.Savepoints;
 import io.rtprofile.state.bootstrap.ProfileBootstrap;
 import io.rtprofile.state.bootstrap.SnapshotFileFormat;
+import io.rtprofile.state.snapshot.InvalidSnapshotException;
+import io.rtprofile.state.snapshot.SnapshotFiles;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.FileSource;
-import org.apache.flink.connector.file.src.reader.StreamFormat;
-import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -172,20 +171,11 @@ final class StateBootstrapCommand implements Callable<Integer> {
         }
         Counts counts = new Counts();
         Set<String> identities = new HashSet<>();
-        org.apache.flink.core.fs.Path path =
-                new org.apache.flink.core.fs.Path(file.toAbsolutePath().toUri());
-        try (StreamFormat.Reader<ProfileSnapshot> reader =
-                new SnapshotFileFormat()
-                        .createReader(
-                                new Configuration(), FileSystem.getLocalFileSystem().open(path))) {
-            for (ProfileSnapshot s = reader.read(); s != null; s = reader.read()) {
-                if (s.getProfile() == null && (s.getEngine() == null)) {
+        try (SnapshotFiles.Reader reader = SnapshotFiles.open(file)) {
+            for (ProfileSnapshot s = reader.next(); s != null; s = reader.next()) {
+                if (s.getProfile() == null && s.getEngine() == null) {
                     throw new IllegalArgumentException(
-                            file
-                                    + ": profile "
-                                    + s.getProfileId()
-                                    + " has neither profile nor"
-                                    + " engine state");
+                            file + ": key " + s.getProfileId() + " has neither profile nor engine");
                 }
                 if (s.getEngine() != null) {
                     counts.withEngine++;
@@ -210,7 +200,9 @@ final class StateBootstrapCommand implements Callable<Integer> {
                 }
             }
         } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            // InvalidSnapshotException: its message names the file and line already.
+            throw new IllegalArgumentException(
+                    e instanceof InvalidSnapshotException ? e.getMessage() : file + ": " + e, e);
         }
         counts.identities = identities.size();
         return counts;

@@ -28,6 +28,7 @@ import java.util.concurrent.Callable;
                         + " (docs/state-toolkit.md).",
         subcommands = {
             StateCommand.Inspect.class,
+            StateExportCommand.class,
             StateBootstrapCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -1,8 +1,7 @@
 package io.rtprofile.state.bootstrap;
 
 import io.rtprofile.schema.ProfileSnapshot;
-import io.rtprofile.schema.ProfileUpdate;
-import io.rtprofile.schema.json.ProfileUpdateJson;
+import io.rtprofile.state.snapshot.SnapshotFiles;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -27,23 +26,20 @@ import java.util.Arrays;
  * on the client: an Avro object container file of {@link ProfileSnapshot} ({@code rtprofile state
  * export}, engine state included), or JSON lines of contract profiles ({@code state export}'s
  * {@code profiles.jsonl}, {@code rtprofile run --snapshot}, a warehouse export), told apart by the
- * Avro magic bytes. The CLI checks the file first and reports a bad line with its number; this
- * reader fails the job on one.
+ * Avro magic bytes. The CLI checks the whole file first with {@link SnapshotFiles#open}, which
+ * reports a bad line with its file and number; this reader fails the job on one.
  */
 public final class SnapshotFileFormat extends SimpleStreamFormat<ProfileSnapshot> {
     private static final long serialVersionUID = 1L;
-
-    /** The first bytes of an Avro object container file. */
-    static final byte[] AVRO_MAGIC = {'O', 'b', 'j', 1};
 
     @Override
     public StreamFormat.Reader<ProfileSnapshot> createReader(
             Configuration config, FSDataInputStream stream) throws IOException {
         BufferedInputStream in = new BufferedInputStream(stream);
-        in.mark(AVRO_MAGIC.length);
-        byte[] head = in.readNBytes(AVRO_MAGIC.length);
+        in.mark(SnapshotFiles.AVRO_MAGIC.length);
+        byte[] head = in.readNBytes(SnapshotFiles.AVRO_MAGIC.length);
         in.reset();
-        if (Arrays.equals(head, AVRO_MAGIC)) {
+        if (Arrays.equals(head, SnapshotFiles.AVRO_MAGIC)) {
             return new AvroReader(in);
         }
         return new JsonLinesReader(in);
@@ -52,14 +48,6 @@ public final class SnapshotFileFormat extends SimpleStreamFormat<ProfileSnapshot
     @Override
     public TypeInformation<ProfileSnapshot> getProducedType() {
         return new AvroTypeInfo<>(ProfileSnapshot.class);
-    }
-
-    /** A contract profile as a snapshot record without engine state. */
-    public static ProfileSnapshot ofProfile(ProfileUpdate profile) {
-        return ProfileSnapshot.newBuilder()
-                .setProfileId(profile.getProfileId())
-                .setProfile(profile)
-                .build();
     }
 
     private static final class AvroReader implements StreamFormat.Reader<ProfileSnapshot> {
@@ -99,7 +87,7 @@ public final class SnapshotFileFormat extends SimpleStreamFormat<ProfileSnapshot
                 return null;
             }
             try {
-                return ofProfile(ProfileUpdateJson.fromJson(text));
+                return SnapshotFiles.parseJsonLine(text);
             } catch (IllegalArgumentException e) {
                 throw new IOException("line " + line + ": " + e.getMessage(), e);
             }
