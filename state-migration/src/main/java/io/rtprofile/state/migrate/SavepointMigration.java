@@ -124,6 +124,23 @@ public final class SavepointMigration {
                             + " savepoint, never over anything");
         }
         int maxBefore = builder.getMaxParallelism();
+        if (plan.maxParallelism() != null) {
+            // Flink refuses to restore an operator at a parallelism above its max parallelism.
+            for (OperatorState state : operators.values()) {
+                if (state.getMaxParallelism() == maxBefore
+                        && state.getParallelism() > plan.maxParallelism()) {
+                    throw new IllegalArgumentException(
+                            "maxParallelism "
+                                    + plan.maxParallelism()
+                                    + " is below the parallelism "
+                                    + state.getParallelism()
+                                    + " that "
+                                    + nameOf(state.getOperatorID())
+                                    + " has in "
+                                    + savepoint);
+                }
+            }
+        }
         Map<String, String> published = new TreeMap<>();
         Map<String, Long> clientCounts = new HashMap<>();
         List<String> warnings = new ArrayList<>();

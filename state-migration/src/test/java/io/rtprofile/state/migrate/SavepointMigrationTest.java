@@ -212,9 +212,18 @@ class SavepointMigrationTest {
     }
 
     @Test
-    void neverWritesOverAnything() throws Exception {
+    void neverWritesOverAnythingNorBelowTheSavepointsParallelism() throws Exception {
         Path base = dir.resolve("base");
         writeBase(base, new HashMapStateBackend());
+        assertThatThrownBy(
+                        () ->
+                                new SavepointMigration(SETTINGS, 1)
+                                        .migrate(
+                                                base,
+                                                MigrationPlan.parse("p.yaml", "maxParallelism: 1"),
+                                                dir.resolve("t")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("maxParallelism 1 is below the parallelism 2 that");
         MigrationPlan plan = MigrationPlan.parse("plan.yaml", "segments: {drop: [x]}");
         assertThatThrownBy(() -> new SavepointMigration(SETTINGS, 1).migrate(base, plan, base))
                 .isInstanceOf(IllegalArgumentException.class)
