@@ -50,7 +50,8 @@ import java.util.regex.Pattern;
  *       the new name (by default the later timestamp). Several old names may go to one new name. In
  *       a held event that carries both names, the new name's own value is kept (it is that event's
  *       value under the new name). A rename onto a name that is itself renamed or dropped is
- *       refused: renames are not chained.
+ *       refused: renames are not chained. Definitions are the deployment's text: a segment or model
+ *       that reads {@code profile.attributes.<old>} must be republished with the new name.
  *   <li><b>attributes.drop</b>: the attribute is removed from every profile and held event.
  *   <li><b>segments.drop</b>: every membership of the segment is removed (no exited transition is
  *       reported: drop a segment after it was removed, when the job has already exited its
