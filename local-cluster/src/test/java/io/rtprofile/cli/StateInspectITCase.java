@@ -4,7 +4,6 @@ import io.rtprofile.jobs.testing.MiniClusters;
 import io.rtprofile.local.job.RunningJobSavepoints;
 import io.rtprofile.local.job.RunningJobSavepoints.Backend;
 import io.rtprofile.local.job.RunningJobSavepoints.Snapshots;
-import io.rtprofile.local.kafka.EmbeddedKafka;
 import io.rtprofile.schema.ProfileUpdate;
 import io.rtprofile.state.Savepoints;
 
@@ -13,11 +12,8 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -36,30 +32,16 @@ class StateInspectITCase {
     static final MiniClusterExtension MINI_CLUSTER =
             MiniClusters.withSlots(RunningJobSavepoints.PARALLELISM);
 
-    private static EmbeddedKafka kafka;
-
-    @TempDir Path dir;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
-    }
-
     @Test
     void countsTheProfilesOfAHeapSavepoint() throws Exception {
-        Snapshots heap = RunningJobSavepoints.take(kafka, dir, Backend.HASHMAP, false);
+        Snapshots heap = RunningJobSavepoints.shared(Backend.HASHMAP);
 
         assertCountsAreTheLiveProfiles(inspect(heap.savepoint()), heap.liveProfiles());
     }
 
     @Test
     void countsTheProfilesOfARetainedIncrementalRocksDbCheckpoint() throws Exception {
-        Snapshots rocks = RunningJobSavepoints.take(kafka, dir, Backend.ROCKSDB, true);
+        Snapshots rocks = RunningJobSavepoints.shared(Backend.ROCKSDB);
 
         // Incremental handles: only RocksDB reads them (a canonical savepoint is read on the heap).
         assertThat(Savepoints.backendFor(rocks.retainedCheckpoint()))

@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -127,6 +128,34 @@ public final class RunningJobSavepoints {
             Instant clock) {}
 
     private RunningJobSavepoints() {}
+
+    private static final Map<Backend, Snapshots> SHARED = new EnumMap<>(Backend.class);
+
+    /**
+     * One run per backend for the whole test JVM (surefire reuses one fork), shared by the
+     * toolkit's test classes, which only read it: {@link Backend#HASHMAP} stopped with a savepoint,
+     * {@link Backend#ROCKSDB} with a savepoint and a retained incremental checkpoint. The job runs
+     * on the calling class's mini-cluster; the files live in a temporary directory removed when the
+     * JVM exits.
+     */
+    public static synchronized Snapshots shared(Backend backend) throws Exception {
+        Snapshots snapshots = SHARED.get(backend);
+        if (snapshots == null) {
+            Path dir = Files.createTempDirectory("rtprofile-running-job-" + backend.type);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+            snapshots = take(dir, backend, backend == Backend.ROCKSDB);
+            SHARED.put(backend, snapshots);
+        }
+        return snapshots;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (java.io.IOException e) {
+            // A temporary directory: the system cleans it up eventually.
+        }
+    }
 
     /** A run on its own broker, over {@link #SMALL}; files go below {@code dir}. */
     public static Snapshots take(Path dir, Backend backend, boolean retainCheckpoint)
