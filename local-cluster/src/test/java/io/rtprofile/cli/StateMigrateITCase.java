@@ -133,7 +133,7 @@ class StateMigrateITCase {
 
     @Test
     void migratesAHeapSavepointOfTheRunningJob() throws Exception {
-        Snapshots heap = RunningJobSavepoints.take(dir, Backend.HASHMAP, false);
+        Snapshots heap = RunningJobSavepoints.shared(Backend.HASHMAP);
         Path plan = dir.resolve("plan.yaml");
         Files.writeString(
                 plan,
