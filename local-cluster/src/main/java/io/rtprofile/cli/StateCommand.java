@@ -30,6 +30,7 @@ import java.util.concurrent.Callable;
             StateCommand.Inspect.class,
             StateExportCommand.class,
             StateBootstrapCommand.class,
+            StateMigrateCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class StateCommand extends DefinitionCommands.Group {

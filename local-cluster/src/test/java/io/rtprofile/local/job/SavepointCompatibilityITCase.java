@@ -9,6 +9,7 @@ import io.rtprofile.schema.ProfileUpdate;
 import io.rtprofile.schema.Score;
 
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -28,6 +29,7 @@ import picocli.CommandLine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,7 +89,22 @@ class SavepointCompatibilityITCase {
          * {@code state export} of the fixture, then {@code state bootstrap --from} the fixture: the
          * job must continue exactly as from the fixture itself.
          */
-        BOOTSTRAPPED;
+        BOOTSTRAPPED,
+        /**
+         * {@code state migrate} of the fixture to max parallelism {@value
+         * #MIGRATED_MAX_PARALLELISM}, restored into the job run with that {@code
+         * pipeline.max-parallelism}: it must continue exactly as from the fixture itself.
+         */
+        MIGRATED;
+
+        static final int MIGRATED_MAX_PARALLELISM = 256;
+
+        /** What the job restored by this route needs set. */
+        void configure(Configuration config) {
+            if (this == MIGRATED) {
+                config.set(PipelineOptions.MAX_PARALLELISM, MIGRATED_MAX_PARALLELISM);
+            }
+        }
 
         Path savepoint(Path fixture, Path dir) {
             Path original = fixture.resolve("savepoint");
@@ -105,6 +122,23 @@ class SavepointCompatibilityITCase {
                             "--output",
                             bootstrapped.toString());
                     yield bootstrapped;
+                }
+                case MIGRATED -> {
+                    Path plan = dir.resolve("max-parallelism.yaml");
+                    Path migrated = dir.resolve("migrated");
+                    try {
+                        Files.writeString(plan, "maxParallelism: " + MIGRATED_MAX_PARALLELISM);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    state(
+                            "migrate",
+                            original.toString(),
+                            "--plan",
+                            plan.toString(),
+                            "--output",
+                            migrated.toString());
+                    yield migrated;
                 }
             };
         }
@@ -154,7 +188,12 @@ class SavepointCompatibilityITCase {
                                                     .map(p -> Arguments.of(f, Route.RESTORED, p)));
             // The toolkit's routes at the fixture's parallelism: each restore costs seconds.
             Stream<Arguments> tooled =
-                    fixtures.stream().map(f -> Arguments.of(f, Route.BOOTSTRAPPED, 2));
+                    fixtures.stream()
+                            .flatMap(
+                                    f ->
+                                            Stream.of(
+                                                    Arguments.of(f, Route.BOOTSTRAPPED, 2),
+                                                    Arguments.of(f, Route.MIGRATED, 2)));
             return Stream.concat(rescaled, tooled);
         }
     }
@@ -187,6 +226,7 @@ class SavepointCompatibilityITCase {
         config.set(
                 StateRecoveryOptions.SAVEPOINT_PATH,
                 route.savepoint(fixture, dir).toAbsolutePath().toUri().toString());
+        route.configure(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setParallelism(parallelism);
         ProfileJob.defineKafkaJob(env, config);

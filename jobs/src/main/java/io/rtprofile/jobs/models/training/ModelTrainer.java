@@ -82,7 +82,8 @@ public final class ModelTrainer
                 "model-training", new AvroSerializer<>(ModelTraining.class));
     }
 
-    static ListStateDescriptor<ScoreSketch> sketchStateDescriptor() {
+    /** The score sketches (operator state); the state-migration tools use it too. */
+    public static ListStateDescriptor<ScoreSketch> sketchStateDescriptor() {
         return new ListStateDescriptor<>("score-sketches", new AvroSerializer<>(ScoreSketch.class));
     }
 
