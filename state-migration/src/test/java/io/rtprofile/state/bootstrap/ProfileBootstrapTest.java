@@ -28,6 +28,7 @@ import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.checkpoint.OperatorState;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.OperatorTransformation;
 import org.apache.flink.state.api.SavepointReader;
@@ -36,7 +37,6 @@ import org.apache.flink.state.api.functions.BroadcastStateBootstrapFunction;
 import org.apache.flink.state.api.functions.KeyedStateReaderFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.util.CloseableIterator;
 import org.apache.flink.util.Collector;
 
@@ -142,10 +142,7 @@ class ProfileBootstrapTest {
 
         // The base's broadcast state of the profile operator is still there.
         SavepointReader reader =
-                SavepointReader.read(
-                        environment(1),
-                        target.toString(),
-                        new HashMapStateBackend());
+                SavepointReader.read(environment(1), target.toString(), new HashMapStateBackend());
         List<Tuple2<String, String>> segments = new ArrayList<>();
         try (CloseableIterator<Tuple2<String, String>> it =
                 reader.readBroadcastState(
@@ -272,9 +269,7 @@ class ProfileBootstrapTest {
     private static Map<String, String> readProfileKeys(Path savepoint) throws Exception {
         SavepointReader reader =
                 SavepointReader.read(
-                        environment(2),
-                        savepoint.toString(),
-                        new HashMapStateBackend());
+                        environment(2), savepoint.toString(), new HashMapStateBackend());
         Map<String, String> keys = new TreeMap<>();
         try (CloseableIterator<Tuple2<String, String>> it =
                 reader.readKeyedState(
