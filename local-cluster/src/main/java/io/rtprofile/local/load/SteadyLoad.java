@@ -197,13 +197,17 @@ public final class SteadyLoad {
                         settings.eventsPerSecond(),
                         settings.duration());
         EventGenerator events = new EventGenerator(config);
+        // The latest event time sent: the generator sends a few events late on purpose (mobile
+        // batches), and those are not the producer falling behind.
+        long frontier = start;
         while (events.hasNext()) {
             GeneratedEvent event = events.nextEvent();
             // Sent when the wall clock reaches its time: event time stays real time.
-            long wait = event.timestampMillis() - System.currentTimeMillis();
+            frontier = Math.max(frontier, event.timestampMillis());
+            long wait = frontier - System.currentTimeMillis();
             if (wait > 0) {
                 Thread.sleep(wait);
-            } else if (event.timestampMillis() - start >= settings.warmup().toMillis()) {
+            } else if (frontier - start >= settings.warmup().toMillis()) {
                 // Lateness in the warm-up is the start of the run, not a limit of the producer.
                 maxLag.accumulateAndGet(-wait, Math::max);
             }
