@@ -100,6 +100,13 @@ public final class VerifyReport {
         rows.add(row("updates out", updatesOut(), "profile updates"));
         rows.add(row("tombstones", versions.tombstones(), "merged or erased profiles"));
         rows.add(row("rejected", rejected(), "records on the rejected topic"));
+        if (rejections.withoutOrigin() > 0) {
+            rows.add(
+                    row(
+                            "  without offset",
+                            rejections.withoutOrigin(),
+                            "valid events refused later (suppressed identity)"));
+        }
         rows.add(row("lost", lost(), "version gaps + bad records not rejected"));
         rows.add(row("duplicated", duplicated(), "version repeats + repeated rejections"));
         rows.add(row("live profiles", versions.liveProfiles().size(), "at the end"));
@@ -148,6 +155,7 @@ public final class VerifyReport {
         root.put("tombstones", versions.tombstones());
         root.put("rejected", rejected());
         root.put("rejectedOutsideInput", rejections.outsideInput());
+        root.put("rejectedWithoutOrigin", rejections.withoutOrigin());
         root.put("lost", lost());
         root.put("duplicated", duplicated());
         root.put("liveProfiles", versions.liveProfiles().size());

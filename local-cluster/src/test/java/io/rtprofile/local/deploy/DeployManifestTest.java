@@ -259,7 +259,8 @@ class DeployManifestTest {
 
     /**
      * Every option of Flink's configuration package (the {@code *Options} classes next to {@link
-     * CoreOptions}) and of the RocksDB state backend, by key and by fallback key (not by deprecated key).
+     * CoreOptions}) and of the RocksDB state backend, by key and by fallback key (not by deprecated
+     * key).
      */
     private static Map<String, ConfigOption<?>> flinkOptions()
             throws IOException, URISyntaxException, ClassNotFoundException {

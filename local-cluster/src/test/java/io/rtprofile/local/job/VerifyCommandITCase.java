@@ -74,7 +74,7 @@ class VerifyCommandITCase {
     void passesOnTheJobsOutputAndNamesADuplicateAndALossInACopy() throws Exception {
         List<String> lines = new ArrayList<>();
         // Anonymous sessions, then logins that link them: merges, tombstones, surviving ids.
-        new EventGenerator(GeneratorConfig.of(200, 5_000, 7)).forEachRemaining(lines::add);
+        new EventGenerator(GeneratorConfig.of(150, 3_000, 7)).forEachRemaining(lines::add);
         lines.add(100, "not json at all");
         lines.add(1_000, "{\"eventId\": 1}");
         lines.add(

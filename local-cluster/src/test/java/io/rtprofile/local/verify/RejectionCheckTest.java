@@ -43,11 +43,15 @@ class RejectionCheckTest {
         // Another topic, and an offset before what was read (retention): nothing to match.
         check.rejection("other", 0, 3L);
         check.rejection("events", 0, 99L);
+        // A valid event refused after parsing (a suppressed identity) names no offset.
+        check.rejection(null, null, null);
         check.finish();
 
         assertThat(check.unexpected().examples())
                 .containsExactly("rejection of partition 0 offset 4, a valid event");
         assertThat(check.outsideInput()).isEqualTo(2);
+        assertThat(check.withoutOrigin()).isEqualTo(1);
+        assertThat(check.missing().count()).isZero();
     }
 
     @Test
