@@ -29,7 +29,8 @@ import java.util.TreeSet;
  * that survived, which depends on the order its links arrived in, and the version counts the
  * updates emitted, which depends on the order too (docs/profiles.md). A Kafka job with two
  * partitions and a bounded file run read the same events in different orders, so both may
- * legitimately differ; {@link #idsDiffering} counts how often the id did, for the report.
+ * legitimately differ; {@link #idsDiffering} and {@link #versionsDiffering} count how often they
+ * did, for the report.
  */
 public final class SnapshotComparison {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,6 +47,7 @@ public final class SnapshotComparison {
     private final Findings ambiguous = new Findings();
     private long matched;
     private long idsDiffering;
+    private long versionsDiffering;
     private long expectedProfiles;
     private long actualProfiles;
 
@@ -71,6 +73,9 @@ public final class SnapshotComparison {
             }
             if (!found.getProfileId().equals(e.getValue().getProfileId())) {
                 comparison.idsDiffering++;
+            }
+            if (found.getVersion() != e.getValue().getVersion()) {
+                comparison.versionsDiffering++;
             }
             JsonNode want = comparable(e.getValue());
             JsonNode got = comparable(found);
@@ -177,6 +182,11 @@ public final class SnapshotComparison {
     /** Matched profiles whose id differs (legitimate: see the class comment). */
     public long idsDiffering() {
         return idsDiffering;
+    }
+
+    /** Matched profiles whose version differs (legitimate: see the class comment). */
+    public long versionsDiffering() {
+        return versionsDiffering;
     }
 
     public long expectedProfiles() {

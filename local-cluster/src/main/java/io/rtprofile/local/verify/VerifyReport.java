@@ -121,6 +121,11 @@ public final class VerifyReport {
                             "ids differing",
                             snapshot.idsDiffering(),
                             "same profile, another surviving id (not a failure)"));
+            rows.add(
+                    row(
+                            "versions differing",
+                            snapshot.versionsDiffering(),
+                            "same profile, another count of updates (not a failure)"));
         }
         StringBuilder out = new StringBuilder();
         for (String[] r : rows) {
@@ -168,6 +173,7 @@ public final class VerifyReport {
             s.put("extra", snapshot.extra().count());
             s.put("different", snapshot.different().count());
             s.put("idsDiffering", snapshot.idsDiffering());
+            s.put("versionsDiffering", snapshot.versionsDiffering());
         }
         ArrayNode failures = root.putArray("failures");
         failures()

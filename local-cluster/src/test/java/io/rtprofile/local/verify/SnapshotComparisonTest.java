@@ -35,6 +35,7 @@ class SnapshotComparisonTest {
 
         assertThat(comparison.matched()).isEqualTo(1);
         assertThat(comparison.idsDiffering()).isEqualTo(1);
+        assertThat(comparison.versionsDiffering()).isEqualTo(1);
         assertThat(comparison.different().count()).isZero();
     }
 
