@@ -19,7 +19,15 @@ import java.util.Set;
 public final class RejectionCheck {
     private final String eventsTopic;
     private final Set<Position> bad = new HashSet<>();
-    private final Set<Position> good = new HashSet<>();
+
+    /**
+     * The offsets read per partition, first and last: valid events are not kept one by one, so that
+     * verify's memory follows the bad records, not the size of the events topic. An offset in this
+     * range that is not a bad record is a valid event (the job reads read_committed too, so it
+     * never rejects an aborted record's offset).
+     */
+    private final Map<Integer, long[]> readRange = new HashMap<>();
+
     private final Map<Position, Integer> rejectionsOf = new HashMap<>();
     private final Findings missing = new Findings();
     private final Findings duplicated = new Findings();
@@ -38,14 +46,20 @@ public final class RejectionCheck {
     /** One record of the events topic and whether the job's parser rejects it. */
     public void inputRecord(int partition, long offset, boolean rejectedByParser) {
         recordsIn++;
-        (rejectedByParser ? bad : good).add(new Position(partition, offset));
+        if (rejectedByParser) {
+            bad.add(new Position(partition, offset));
+        }
+        long[] range = readRange.computeIfAbsent(partition, p -> new long[] {offset, offset});
+        range[0] = Math.min(range[0], offset);
+        range[1] = Math.max(range[1], offset);
     }
 
     /**
-     * One record of {@code events-rejected}, by the origin it names. One without a topic, partition
-     * or offset cannot be matched: the job rejects some valid events after parsing, an event
-     * carrying an identity suppressed by {@code privacy.delete} (docs/identity.md), and those
-     * rejections carry no source offset; they are counted apart.
+     * One record of {@code events-rejected}, by the origin it names; called after every {@link
+     * #inputRecord}. One without a topic, partition or offset cannot be matched: the job rejects
+     * some valid events after parsing, an event carrying an identity suppressed by {@code
+     * privacy.delete} (docs/identity.md), and those rejections carry no source offset; they are
+     * counted apart.
      */
     public void rejection(String topic, Integer partition, Long offset) {
         rejections++;
@@ -54,14 +68,15 @@ public final class RejectionCheck {
             return;
         }
         Position position = new Position(partition, offset);
-        if (!topic.equals(eventsTopic) || !(bad.contains(position) || good.contains(position))) {
+        long[] range = readRange.get(partition);
+        if (!topic.equals(eventsTopic) || range == null || offset < range[0] || offset > range[1]) {
             // Another topic, or a record before the events topic's retention start: nothing to
             // match it against, and nothing wrong with it either.
             outsideInput++;
             return;
         }
         int count = rejectionsOf.merge(position, 1, Integer::sum);
-        if (good.contains(position)) {
+        if (!bad.contains(position)) {
             unexpected.add("rejection of " + position + ", a valid event");
         } else if (count > 1) {
             duplicated.add(position + " rejected " + count + " times");
