@@ -4,6 +4,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.IllegalConfigurationException;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.YamlParserUtils;
 
@@ -92,6 +93,22 @@ public final class JobConfiguration {
      * checkpointing on, UIDs required, no Kryo fallback, object reuse (our functions never keep a
      * reference to an input record after returning), a fixed max parallelism.
      */
+    /**
+     * The configuration a deployed job runs with: its defaults, then the cluster's configuration
+     * ({@code flink run}'s config.yaml, the Kubernetes operator's {@code flinkConfiguration}), then
+     * the user's file and arguments. Without the cluster's layer, {@code rtprofile.*} keys and a
+     * checkpoint directory set on the cluster would be silently ignored and the job's defaults
+     * would override the cluster's checkpointing.
+     */
+    public static Configuration forDeployment(ReadableConfig cluster, Configuration user) {
+        Configuration layered = new Configuration();
+        if (cluster instanceof Configuration clusterConfig) {
+            layered.addAll(clusterConfig);
+        }
+        layered.addAll(user);
+        return withJobDefaults(layered);
+    }
+
     public static Configuration withJobDefaults(Configuration user) {
         Configuration config = new Configuration();
         config.set(StateBackendOptions.STATE_BACKEND, "rocksdb");

@@ -57,7 +57,12 @@ public final class ProfileJob {
                 user.setString(override.getKey(), override.getValue());
             }
         }
-        Configuration config = JobConfiguration.withJobDefaults(user);
+        // Under `flink run` or the operator, the ambient environment carries the cluster's
+        // settings.
+        Configuration config =
+                JobConfiguration.forDeployment(
+                        StreamExecutionEnvironment.getExecutionEnvironment().getConfiguration(),
+                        user);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         defineKafkaJob(env, config);
         env.execute(JOB_NAME);

@@ -178,4 +178,24 @@ class JobConfigurationTest {
         Files.writeString(file, yaml);
         return file;
     }
+
+    @Test
+    void aDeploymentLaysTheClustersSettingsBetweenTheDefaultsAndTheUsersFile() {
+        Configuration cluster = new Configuration();
+        cluster.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(30));
+        cluster.set(RtProfileOptions.BOOTSTRAP_SERVERS, "cluster:9092");
+        cluster.set(RtProfileOptions.EVENTS_TOPIC, "cluster-events");
+        Configuration user = new Configuration();
+        user.set(RtProfileOptions.EVENTS_TOPIC, "user-events");
+
+        Configuration config = JobConfiguration.forDeployment(cluster, user);
+
+        assertThat(config.get(CheckpointingOptions.CHECKPOINTING_INTERVAL))
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.get(RtProfileOptions.BOOTSTRAP_SERVERS)).isEqualTo("cluster:9092");
+        assertThat(config.get(RtProfileOptions.EVENTS_TOPIC)).isEqualTo("user-events");
+        // A default nobody overrode.
+        assertThat(config.get(PipelineOptions.MAX_PARALLELISM))
+                .isEqualTo(JobConfiguration.MAX_PARALLELISM);
+    }
 }
