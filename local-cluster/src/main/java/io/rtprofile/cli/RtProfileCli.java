@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             SegmentsCommand.class,
             ModelsCommand.class,
             StateCommand.class,
+            ClusterCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class RtProfileCli implements Runnable {
