@@ -146,8 +146,6 @@ public final class ClusterCommand implements Runnable {
                     ClusterSettings.defaults()
                             .withPorts(webPort, rpcPort, kafkaPort, controllerPort)
                             .withTaskManagers(taskManagers, slots);
-            out.println("rtprofile cluster: starting in " + cluster.home());
-            out.flush();
             long began = System.nanoTime();
             cluster.start(
                     settings,
@@ -234,7 +232,10 @@ public final class ClusterCommand implements Runnable {
         @Option(
                 names = "--from-savepoint",
                 paramLabel = "PATH",
-                description = "Restore from this savepoint or retained checkpoint.")
+                description =
+                        "Restore from this savepoint or retained checkpoint; a job's checkpoint"
+                                + " directory (HOME/checkpoints/JOB) means its latest complete"
+                                + " checkpoint.")
         String fromSavepoint;
 
         @Option(
@@ -293,7 +294,11 @@ public final class ClusterCommand implements Runnable {
         @Override
         int run(LocalCluster cluster, PrintWriter out) {
             cluster.cancel(jobId);
-            out.println("job " + jobId + " cancelled");
+            out.println(
+                    "job "
+                            + jobId
+                            + " cancelled; its retained checkpoints: "
+                            + cluster.home().checkpoints().resolve(jobId));
             return 0;
         }
     }
@@ -329,12 +334,12 @@ public final class ClusterCommand implements Runnable {
                 // The REST API is down already: stop the processes all the same.
             }
             for (String job : runningJobs) {
-                String checkpoint =
-                        cluster.rest()
-                                .latestCheckpoint(job)
-                                .orElse("none completed; take a savepoint first next time");
                 out.println(
-                        "job " + job + " ends with the cluster; last checkpoint: " + checkpoint);
+                        "job "
+                                + job
+                                + " ends with the cluster; resume it from its latest retained"
+                                + " checkpoint: rtprofile cluster submit --from-savepoint "
+                                + cluster.home().checkpoints().resolve(job));
             }
             List<String> stopped = cluster.stop(Duration.ofSeconds(timeoutSeconds));
             out.println(

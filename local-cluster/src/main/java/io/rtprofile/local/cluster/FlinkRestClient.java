@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -60,15 +59,6 @@ public final class FlinkRestClient {
 
     public String jobState(String jobId) {
         return get("/jobs/" + jobId).path("state").asText();
-    }
-
-    /** The path of the job's latest completed checkpoint, if there is one. */
-    public Optional<String> latestCheckpoint(String jobId) {
-        JsonNode completed =
-                get("/jobs/" + jobId + "/checkpoints").path("latest").path("completed");
-        return completed.hasNonNull("external_path")
-                ? Optional.of(completed.get("external_path").asText())
-                : Optional.empty();
     }
 
     /** Uploads a jar; returns its id on the cluster. */

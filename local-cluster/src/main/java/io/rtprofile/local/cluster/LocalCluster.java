@@ -125,6 +125,7 @@ public final class LocalCluster {
         home.saveSettings(settings);
         writeFlinkConfiguration(settings);
         writeBrokerConfiguration(settings);
+        progress.accept("rtprofile cluster: starting in " + home);
         try {
             progress.accept("  Kafka broker (KRaft) ...");
             formatBrokerStorage();
@@ -208,7 +209,7 @@ public final class LocalCluster {
         String jarId = rest.uploadJar(jobJar);
         String jobId;
         try {
-            jobId = rest.runJar(jarId, args, fromSavepoint);
+            jobId = rest.runJar(jarId, args, restorePath(fromSavepoint));
         } finally {
             rest.deleteJar(jarId);
         }
@@ -218,6 +219,40 @@ public final class LocalCluster {
                     "job " + jobId + " is " + state + " (see " + home.logs() + ")");
         }
         return jobId;
+    }
+
+    /**
+     * The savepoint or checkpoint to restore: {@code path} itself, or, for a job's checkpoint
+     * directory ({@code HOME/checkpoints/JOB}, what {@code stop} and {@code cancel} leave), its
+     * latest complete retained checkpoint: which one is latest is only known once the job is gone.
+     */
+    static String restorePath(String path) {
+        if (path == null) {
+            return null;
+        }
+        Path dir;
+        try {
+            dir = path.startsWith("file:") ? Path.of(java.net.URI.create(path)) : Path.of(path);
+        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            return path;
+        }
+        if (!Files.isDirectory(dir) || Files.exists(dir.resolve("_metadata"))) {
+            return path;
+        }
+        try (var entries = Files.list(dir)) {
+            return entries.filter(p -> p.getFileName().toString().matches("chk-\\d+"))
+                    .filter(p -> Files.exists(p.resolve("_metadata")))
+                    .max(
+                            java.util.Comparator.comparingLong(
+                                    p -> Long.parseLong(p.getFileName().toString().substring(4))))
+                    .map(p -> p.toUri().toString())
+                    .orElseThrow(
+                            () ->
+                                    new ClusterException(
+                                            "no savepoint and no complete checkpoint in " + path));
+        } catch (IOException e) {
+            throw new ClusterException("cannot read " + path + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -460,7 +495,10 @@ public final class LocalCluster {
             }
             if (rest.reachable()) {
                 JsonNode overview = rest.overview();
-                if (overview.path("taskmanagers").asInt() >= settings.taskManagers()) {
+                // A TaskManager registers first and reports its slots a moment later.
+                if (overview.path("taskmanagers").asInt() >= settings.taskManagers()
+                        && overview.path("slots-total").asInt()
+                                >= settings.taskManagers() * settings.slots()) {
                     return;
                 }
             }

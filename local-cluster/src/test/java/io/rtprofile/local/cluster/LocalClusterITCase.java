@@ -143,7 +143,10 @@ class LocalClusterITCase {
         assertThat(stop.exitCode).as(stop.err).isZero();
         assertThat(stop.out)
                 .contains("stopped taskmanager-", "jobmanager", "kafka")
-                .contains("ends with the cluster; last checkpoint: file:");
+                .contains(
+                        "ends with the cluster; resume it from its latest retained checkpoint:"
+                                + " rtprofile cluster submit --from-savepoint "
+                                + home.resolve("checkpoints"));
         assertThat(pids)
                 .allSatisfy(
                         pid ->
@@ -173,8 +176,10 @@ class LocalClusterITCase {
             event.put(
                     "identities",
                     List.of(Map.of("namespace", "ecid", "id", "visitor-" + (i % CUSTOMERS))));
-            // A new value each time: every event is a change of its profile.
-            event.put("attributes", Map.of("visits", i));
+            // A new attribute each time: every event changes its profile, in whatever order the
+            // two partitions of `events` are read (a newer value of one attribute would make an
+            // older one that arrives after it no change, by the timestamp merge policy).
+            event.put("attributes", Map.of("visit" + i, i));
             lines.append(JSON.writeValueAsString(event)).append('\n');
         }
         try (JsonLinesProducer producer = new JsonLinesProducer(bootstrap, "events")) {
