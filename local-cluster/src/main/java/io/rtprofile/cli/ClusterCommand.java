@@ -239,6 +239,14 @@ public final class ClusterCommand implements Runnable {
         String fromSavepoint;
 
         @Option(
+                names = "--parallelism",
+                paramLabel = "N",
+                defaultValue = "2",
+                description =
+                        "Parallelism of the job's keyed operators (default: ${DEFAULT-VALUE}).")
+        int parallelism;
+
+        @Option(
                 names = "--jar",
                 paramLabel = "F",
                 description = "The job jar (default: jobs/target/rtprofile-jobs-*-job.jar).")
@@ -247,7 +255,7 @@ public final class ClusterCommand implements Runnable {
         @Override
         int run(LocalCluster cluster, PrintWriter out) {
             Path jobJar = jar != null ? jar : ClusterLibraries.buildJobJar();
-            String jobId = cluster.submit(jobJar, config, fromSavepoint);
+            String jobId = cluster.submit(jobJar, config, fromSavepoint, parallelism);
             out.println(jobId);
             return 0;
         }

@@ -110,6 +110,9 @@ public record ClusterSettings(
         conf.put("taskmanager.memory.process.size", taskManagerMemory);
         conf.put("taskmanager.numberOfTaskSlots", Integer.toString(slots));
         conf.put("parallelism.default", "2");
+        // A job's tasks on every TaskManager, not packed on the first: losing one TaskManager
+        // then is a failure of that job, as in a deployment.
+        conf.put("taskmanager.load-balance.mode", "SLOTS");
         // The job's own defaults, stated here too so that any job on this cluster gets them:
         // RocksDB with incremental checkpoints, kept in the home beside the savepoints.
         conf.put("state.backend.type", "rocksdb");

@@ -50,6 +50,15 @@ public final class FlinkRestClient {
         }
     }
 
+    /** Free slots of each registered TaskManager. */
+    public List<Integer> taskManagerSlots() {
+        List<Integer> free = new ArrayList<>();
+        get("/taskmanagers")
+                .path("taskmanagers")
+                .forEach(tm -> free.add(tm.path("freeSlots").asInt()));
+        return free;
+    }
+
     /** Every job the cluster knows: {@code jid}, {@code name}, {@code state}, ... */
     public List<JsonNode> jobs() {
         List<JsonNode> jobs = new ArrayList<>();
@@ -93,9 +102,11 @@ public final class FlinkRestClient {
      * Runs the main class of an uploaded jar on the JobManager (it builds and submits the job graph
      * there); returns the job id.
      */
-    public String runJar(String jarId, List<String> programArgs, String savepointPath) {
+    public String runJar(
+            String jarId, List<String> programArgs, String savepointPath, int parallelism) {
         ObjectNode body = JSON.createObjectNode();
         body.putPOJO("programArgsList", programArgs);
+        body.put("parallelism", parallelism);
         if (savepointPath != null) {
             body.put("savepointPath", savepointPath);
             // A savepoint whose state no operator of the job claims is a mistake to report, not

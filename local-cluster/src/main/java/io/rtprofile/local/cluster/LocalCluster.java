@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -127,11 +128,20 @@ public final class LocalCluster {
         writeBrokerConfiguration(settings);
         progress.accept("rtprofile cluster: starting in " + home);
         try {
-            progress.accept("  Kafka broker (KRaft) ...");
-            formatBrokerStorage();
+            // Three short JVMs that do not depend on each other: run them side by side.
+            CompletableFuture<Void> format = CompletableFuture.runAsync(this::formatBrokerStorage);
+            CompletableFuture<List<String>> jmParams =
+                    CompletableFuture.supplyAsync(
+                            () -> resourceParameters("GET_JM_RESOURCE_PARAMS"));
+            // The scripts compute a TaskManager's memory (heap, direct, metaspace, managed for
+            // RocksDB) from config.yaml the same way; TaskManagerRunner refuses to start without.
+            CompletableFuture<List<String>> tmParams =
+                    CompletableFuture.supplyAsync(
+                            () -> resourceParameters("GET_TM_RESOURCE_PARAMS"));
+            join(format);
             long broker = startBroker(settings);
             progress.accept("  Kafka broker (KRaft): pid " + broker);
-            List<String> jm = resourceParameters("GET_JM_RESOURCE_PARAMS");
+            List<String> jm = join(jmParams);
             long jobManager =
                     process(JOB_MANAGER)
                             .start(
@@ -141,9 +151,7 @@ public final class LocalCluster {
                                             + ".StandaloneSessionClusterEntrypoint",
                                     flinkArgs(jm.size() > 1 ? jm.get(1) : ""));
             progress.accept("  JobManager: pid " + jobManager);
-            // The scripts compute a TaskManager's memory (heap, direct, metaspace, managed for
-            // RocksDB) from config.yaml the same way; TaskManagerRunner refuses to start without.
-            List<String> tm = resourceParameters("GET_TM_RESOURCE_PARAMS");
+            List<String> tm = join(tmParams);
             for (int i = 1; i <= settings.taskManagers(); i++) {
                 String name = TASK_MANAGER + i;
                 long pid =
@@ -196,10 +204,10 @@ public final class LocalCluster {
     }
 
     /**
-     * Uploads {@code jobJar} and runs it with the cluster's defaults (its broker, checkpoints in
-     * the home) under {@code config}; returns the job id once the job runs.
+     * Uploads {@code jobJar} and runs it at {@code parallelism} with the cluster's defaults (its
+     * broker, checkpoints in the home) under {@code config}; returns the job id once the job runs.
      */
-    public String submit(Path jobJar, Path config, String fromSavepoint) {
+    public String submit(Path jobJar, Path config, String fromSavepoint, int parallelism) {
         requireRunning();
         if (!Files.isRegularFile(jobJar)) {
             throw new ClusterException("no job jar at " + jobJar + " (build it: mvn package)");
@@ -209,7 +217,7 @@ public final class LocalCluster {
         String jarId = rest.uploadJar(jobJar);
         String jobId;
         try {
-            jobId = rest.runJar(jarId, args, restorePath(fromSavepoint));
+            jobId = rest.runJar(jarId, args, restorePath(fromSavepoint), parallelism);
         } finally {
             rest.deleteJar(jarId);
         }
@@ -516,6 +524,17 @@ public final class LocalCluster {
                 Thread.currentThread().interrupt();
                 throw new ClusterException("interrupted", e);
             }
+        }
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 

@@ -97,6 +97,11 @@ class LocalClusterITCase {
         assertThat(submit.exitCode).as(submit.err).isZero();
         String job = submit.out.trim();
         assertThat(job).matches("[0-9a-f]{32}");
+        // Parallelism 2 with slot sharing: two slots, one on each TaskManager.
+        assertThat(cluster.rest().overview().path("slots-available").asInt()).isEqualTo(2);
+        assertThat(cluster.rest().taskManagerSlots())
+                .hasSize(2)
+                .allSatisfy(free -> assertThat(free).isEqualTo(1));
 
         produce(bootstrap, 0, 200);
         assertThat(readUpdates(bootstrap, 200)).hasSize(200);
