@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             StateCommand.class,
             LoadCommand.class,
             VerifyCommand.class,
+            ClusterCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class RtProfileCli implements Runnable {

@@ -77,7 +77,7 @@ public final class Demo implements AutoCloseable {
             String modelsSource) {}
 
     /** Topics as the contract names them, with the settings that matter. */
-    static final Map<String, Map<String, String>> TOPICS =
+    public static final Map<String, Map<String, String>> TOPICS =
             Map.of(
                     "events", Map.of(),
                     "events-rejected", Map.of(),
