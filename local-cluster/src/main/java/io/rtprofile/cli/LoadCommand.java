@@ -77,6 +77,16 @@ final class LoadCommand implements Callable<Integer> {
     String drain;
 
     @Option(
+            names = "--quiet",
+            defaultValue = "30s",
+            paramLabel = "D",
+            description =
+                    "After the last event, the run ends once no update has come for this long:"
+                            + " longer than the job's slowest checkpoint, since updates are"
+                            + " committed at checkpoints (default: ${DEFAULT-VALUE}).")
+    String quiet;
+
+    @Option(
             names = "--profiles",
             defaultValue = "100000",
             description = "Customers (default: ${DEFAULT-VALUE}).")
@@ -114,7 +124,8 @@ final class LoadCommand implements Callable<Integer> {
                             seed,
                             parse("--window", window),
                             parse("--warmup", warmup),
-                            parse("--drain", drain));
+                            parse("--drain", drain),
+                            parse("--quiet", quiet));
         } catch (IllegalArgumentException e) {
             err.println("rtprofile: " + e.getMessage());
             return 2;

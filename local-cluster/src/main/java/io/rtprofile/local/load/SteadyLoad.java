@@ -56,7 +56,8 @@ public final class SteadyLoad {
             long seed,
             Duration window,
             Duration warmup,
-            Duration drain) {}
+            Duration drain,
+            Duration quiet) {}
 
     /** What a run measured. */
     public record Report(
@@ -159,8 +160,9 @@ public final class SteadyLoad {
                 }
                 producingEnded = Math.min(producingEnded, now);
                 quietSince = records.isEmpty() ? Math.min(quietSince, now) : Long.MAX_VALUE;
-                // Quiet only once the job has shown it runs: a job still starting is not done.
-                boolean quiet = updates > 0 && now - quietSince > 5_000;
+                // Quiet only once the job has shown it runs: a job still starting is not done. A
+                // job commits its output at checkpoints, so quiet must outlast the slowest one.
+                boolean quiet = updates > 0 && now - quietSince > settings.quiet().toMillis();
                 if (quiet || now - producingEnded > settings.drain().toMillis()) {
                     break;
                 }

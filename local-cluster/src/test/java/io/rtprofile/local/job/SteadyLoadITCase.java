@@ -68,7 +68,8 @@ class SteadyLoadITCase {
                                         3,
                                         Duration.ofSeconds(2),
                                         Duration.ofSeconds(2),
-                                        Duration.ofSeconds(30)),
+                                        Duration.ofSeconds(30),
+                                        Duration.ofSeconds(5)),
                                 seen::add);
 
                 assertThat(report.produced()).isBetween(2_280L, 2_400L);
