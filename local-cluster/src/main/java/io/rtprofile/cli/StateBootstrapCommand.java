@@ -106,12 +106,7 @@ final class StateBootstrapCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(
                         "--state-backend must be hashmap or rocksdb, not " + stateBackend);
             }
-            if (Files.exists(output) && !isEmptyDirectory(output)) {
-                throw new IllegalArgumentException(
-                        output
-                                + " exists and is not empty: a savepoint is never written over"
-                                + " anything");
-            }
+            Savepoints.requireNewTarget(output);
             if (from != null) {
                 Savepoints.load(from);
             }
@@ -206,14 +201,5 @@ final class StateBootstrapCommand implements Callable<Integer> {
         }
         counts.identities = identities.size();
         return counts;
-    }
-
-    private static boolean isEmptyDirectory(Path path) throws IOException {
-        if (!Files.isDirectory(path)) {
-            return false;
-        }
-        try (var entries = Files.list(path)) {
-            return entries.findAny().isEmpty();
-        }
     }
 }

@@ -230,8 +230,8 @@ class StateMigrateITCase {
         assertUnusable(
                 "the target "
                         + taken
-                        + " exists and is not empty: migrate writes a new"
-                        + " savepoint, never over anything",
+                        + " exists and is not empty: a savepoint is never written over"
+                        + " anything",
                 "migrate",
                 FIXTURE.resolve("savepoint").toString(),
                 "--plan",

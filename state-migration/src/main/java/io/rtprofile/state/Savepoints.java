@@ -54,4 +54,24 @@ public final class Savepoints {
         }
         return new HashMapStateBackend();
     }
+
+    /**
+     * Refuses a target that exists and is not an empty directory: the toolkit writes a new
+     * savepoint, never over anything (least of all the savepoint it reads).
+     */
+    public static void requireNewTarget(Path target) {
+        boolean empty;
+        try (var entries = Files.isDirectory(target) ? Files.list(target) : null) {
+            empty = !Files.exists(target) || (entries != null && entries.findAny().isEmpty());
+        } catch (IOException e) {
+            empty = false;
+        }
+        if (!empty) {
+            throw new IllegalArgumentException(
+                    "the target "
+                            + target
+                            + " exists and is not empty: a savepoint is never written over"
+                            + " anything");
+        }
+    }
 }

@@ -172,7 +172,7 @@ class ModelsKafkaITCase {
                     () -> examples(topics, "buyer").size() == all,
                     "all " + all + " examples on training-examples");
         } finally {
-            job.cancel().get();
+            RunningJobSavepoints.cancelAndAwait(job);
         }
         assertThat(failure.hasFailed()).as("the failure was injected").isTrue();
 

@@ -322,7 +322,17 @@ public final class RunningJobSavepoints {
     }
 
     /** A cancelled job's checkpoints are kept, or discarded, once it has reached its end. */
-    private static void awaitTerminal(JobClient job) throws Exception {
+    /**
+     * Cancels a job and waits until it has ended: {@code cancel()} completes when the request is
+     * taken, while tasks may still write checkpoint files, which then race a test's {@code TempDir}
+     * cleanup (it failed SegmentPublishITCase once with a directory not empty).
+     */
+    static void cancelAndAwait(JobClient job) throws Exception {
+        job.cancel().get(60, TimeUnit.SECONDS);
+        awaitTerminal(job);
+    }
+
+    static void awaitTerminal(JobClient job) throws Exception {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (!job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()) {
             if (System.nanoTime() > deadline) {

@@ -290,7 +290,7 @@ class SavepointCompatibilityITCase {
                 Thread.sleep(300);
             }
         } finally {
-            job.cancel().get();
+            RunningJobSavepoints.cancelAndAwait(job);
         }
 
         // Versions go on from the fixture's, contiguous; new profiles start at 1.

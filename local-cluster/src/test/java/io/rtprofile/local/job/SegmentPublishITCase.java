@@ -150,7 +150,7 @@ class SegmentPublishITCase {
             assertThat(updates.changes()).hasSize(1);
             assertVersionsContiguous(updates.all);
         } finally {
-            job.cancel().get();
+            RunningJobSavepoints.cancelAndAwait(job);
         }
     }
 

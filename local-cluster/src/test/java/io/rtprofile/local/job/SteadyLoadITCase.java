@@ -89,7 +89,7 @@ class SteadyLoadITCase {
                 // Generous: CI's two cores also run the job, the broker and the reader.
                 assertThat(report.maxProducerLagMillis()).isLessThan(3_000);
             } finally {
-                job.cancel().get();
+                RunningJobSavepoints.cancelAndAwait(job);
             }
         }
     }

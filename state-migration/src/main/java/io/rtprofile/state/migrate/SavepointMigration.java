@@ -54,7 +54,6 @@ import java.io.Serializable;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -116,13 +115,7 @@ public final class SavepointMigration {
                             + savepoint
                             + ": not a savepoint of the profile job");
         }
-        if (Files.exists(target) && !isEmptyDirectory(target)) {
-            throw new IllegalArgumentException(
-                    "the target "
-                            + target
-                            + " exists and is not empty: migrate writes a new"
-                            + " savepoint, never over anything");
-        }
+        Savepoints.requireNewTarget(target);
         int maxBefore = builder.getMaxParallelism();
         if (plan.maxParallelism() != null) {
             // Flink refuses to restore an operator at a parallelism above its max parallelism.
@@ -812,13 +805,5 @@ public final class SavepointMigration {
             }
         }
         return id.toHexString() + " (unknown uid)";
-    }
-
-    private static boolean isEmptyDirectory(Path path) {
-        try (var entries = Files.list(path)) {
-            return Files.isDirectory(path) && entries.findAny().isEmpty();
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

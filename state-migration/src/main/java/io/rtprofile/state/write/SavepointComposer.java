@@ -26,7 +26,6 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.Collector;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -188,13 +187,7 @@ public final class SavepointComposer {
      * yet, or be empty); execute the environment to write it.
      */
     public void write(Path target) {
-        if (Files.exists(target) && !isEmptyDirectory(target)) {
-            throw new IllegalArgumentException(
-                    "the target "
-                            + target
-                            + " exists and is not empty: a savepoint is never"
-                            + " written over anything");
-        }
+        Savepoints.requireNewTarget(target);
         String targetUri = target.toAbsolutePath().toUri().toString();
         org.apache.flink.core.fs.Path flinkTarget = new org.apache.flink.core.fs.Path(targetUri);
 
@@ -406,13 +399,5 @@ public final class SavepointComposer {
 
     private static OperatorID idOf(String uid) {
         return OperatorIdentifier.forUid(uid).getOperatorId();
-    }
-
-    private static boolean isEmptyDirectory(Path path) {
-        try (var entries = Files.list(path)) {
-            return Files.isDirectory(path) && entries.findAny().isEmpty();
-        } catch (java.io.IOException e) {
-            return false;
-        }
     }
 }
