@@ -116,9 +116,7 @@ final class StateBootstrapCommand implements Callable<Integer> {
             return 2;
         }
 
-        // The environment in force: a local Flink from the CLI, the mini-cluster in a test.
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(parallelism);
+        StreamExecutionEnvironment env = Savepoints.environment(parallelism);
         FileSource<ProfileSnapshot> source =
                 FileSource.forRecordStreamFormat(
                                 new SnapshotFileFormat(),

@@ -4,6 +4,7 @@ import io.rtprofile.jobs.config.JobConfiguration;
 import io.rtprofile.jobs.config.ProfileJobSettings;
 import io.rtprofile.schema.ProfileSnapshot;
 import io.rtprofile.state.InvalidSavepointException;
+import io.rtprofile.state.Savepoints;
 import io.rtprofile.state.snapshot.ProfileSnapshotReader;
 import io.rtprofile.state.snapshot.SnapshotFiles;
 
@@ -107,9 +108,7 @@ final class StateExportCommand implements Callable<Integer> {
                 format == Format.avro ? null : output.resolve(SnapshotFiles.JSON_LINES_FILE);
         Path avro = format == Format.jsonl ? null : output.resolve(SnapshotFiles.AVRO_FILE);
 
-        // Local in the CLI; inside a test's mini-cluster, that cluster.
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(parallelism);
+        StreamExecutionEnvironment env = Savepoints.environment(parallelism);
         SnapshotFiles.Counts counts;
         try {
             var snapshots = ProfileSnapshotReader.read(env, savepoint, settings);

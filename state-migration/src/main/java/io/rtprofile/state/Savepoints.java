@@ -3,16 +3,20 @@ package io.rtprofile.state;
 import org.apache.flink.runtime.checkpoint.OperatorState;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
+import org.apache.flink.runtime.jobgraph.OperatorID;
 import org.apache.flink.runtime.state.IncrementalKeyedStateHandle;
 import org.apache.flink.runtime.state.KeyedStateHandle;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.runtime.SavepointLoader;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** Loading a savepoint or retained checkpoint, with a clear reason when a path is not one. */
 public final class Savepoints {
@@ -73,5 +77,28 @@ public final class Savepoints {
                             + " exists and is not empty: a savepoint is never written over"
                             + " anything");
         }
+    }
+
+    /** The operator id Flink derives from one of the job's UIDs. */
+    public static OperatorID operatorId(String uid) {
+        return OperatorIdentifier.forUid(uid).getOperatorId();
+    }
+
+    /** The state of the operator with {@code uid} in {@code metadata}, if it has any. */
+    public static Optional<OperatorState> operator(CheckpointMetadata metadata, String uid) {
+        OperatorID id = operatorId(uid);
+        return metadata.getOperatorStates().stream()
+                .filter(s -> s.getOperatorID().equals(id))
+                .findFirst();
+    }
+
+    /**
+     * The environment the tools run their Flink jobs on: the one in force (a local Flink from the
+     * CLI, the mini-cluster of a test, where a {@code createLocalEnvironment} is refused).
+     */
+    public static StreamExecutionEnvironment environment(int parallelism) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(parallelism);
+        return env;
     }
 }

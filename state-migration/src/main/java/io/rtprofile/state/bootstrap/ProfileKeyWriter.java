@@ -1,15 +1,12 @@
 package io.rtprofile.state.bootstrap;
 
-import io.rtprofile.jobs.profile.ProfileBuilder;
 import io.rtprofile.schema.ExperienceEvent;
 import io.rtprofile.schema.ProfileSnapshot;
 import io.rtprofile.schema.state.PendingExample;
 import io.rtprofile.schema.state.ProfileEngineState;
-import io.rtprofile.schema.state.ProfileState;
+import io.rtprofile.state.snapshot.ProfileKeyStates;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.state.api.functions.KeyedStateBootstrapFunction;
 
 import java.util.ArrayList;
@@ -26,17 +23,11 @@ import java.util.Map;
 public final class ProfileKeyWriter extends KeyedStateBootstrapFunction<String, ProfileSnapshot> {
     private static final long serialVersionUID = 1L;
 
-    private transient ValueState<ProfileState> profile;
-    private transient MapState<String, PendingExample> examples;
-    private transient ValueState<List<String>> awaited;
-    private transient MapState<Long, List<ExperienceEvent>> pending;
+    private transient ProfileKeyStates states;
 
     @Override
     public void open(OpenContext openContext) {
-        profile = getRuntimeContext().getState(ProfileBuilder.profileStateDescriptor());
-        examples = getRuntimeContext().getMapState(ProfileBuilder.pendingExamplesDescriptor());
-        awaited = getRuntimeContext().getState(ProfileBuilder.awaitedTransfersDescriptor());
-        pending = getRuntimeContext().getMapState(ProfileBuilder.pendingEventsDescriptor());
+        states = ProfileKeyStates.of(getRuntimeContext());
     }
 
     @Override
@@ -46,13 +37,13 @@ public final class ProfileKeyWriter extends KeyedStateBootstrapFunction<String, 
                         ? snapshot.getEngine()
                         : SeededProfiles.engineOf(snapshot.getProfile());
         if (engine.getState() != null) {
-            profile.update(engine.getState());
+            states.profile().update(engine.getState());
         }
         for (Map.Entry<String, PendingExample> e : engine.getPendingExamples().entrySet()) {
-            examples.put(e.getKey(), e.getValue());
+            states.examples().put(e.getKey(), e.getValue());
         }
         if (engine.getAwaitedTransfers() != null) {
-            awaited.update(new ArrayList<>(engine.getAwaitedTransfers()));
+            states.awaited().update(new ArrayList<>(engine.getAwaitedTransfers()));
         }
         // Held events are kept by timestamp, in the order they arrived within one timestamp.
         Map<Long, List<ExperienceEvent>> byTime = new LinkedHashMap<>();
@@ -60,7 +51,7 @@ public final class ProfileKeyWriter extends KeyedStateBootstrapFunction<String, 
             byTime.computeIfAbsent(event.getTimestamp(), t -> new ArrayList<>()).add(event);
         }
         for (Map.Entry<Long, List<ExperienceEvent>> e : byTime.entrySet()) {
-            pending.put(e.getKey(), e.getValue());
+            states.pending().put(e.getKey(), e.getValue());
         }
         for (long timer : engine.getEventTimers()) {
             ctx.timerService().registerEventTimeTimer(timer);

@@ -47,22 +47,11 @@ public record ResolverCarryOver(
 
     /** Reads it from the resolver's state in {@code savepoint} (none if it has no resolver). */
     public static ResolverCarryOver read(Path savepoint) throws InvalidSavepointException {
-        boolean present =
-                Savepoints.load(savepoint).getOperatorStates().stream()
-                        .anyMatch(
-                                s ->
-                                        s.getOperatorID()
-                                                .equals(
-                                                        OperatorIdentifier.forUid(
-                                                                        Uids.IDENTITY_RESOLVER)
-                                                                .getOperatorId()));
-        if (!present) {
+        if (Savepoints.operator(Savepoints.load(savepoint), Uids.IDENTITY_RESOLVER).isEmpty()) {
             return none();
         }
         try {
-            // The environment in force: a local Flink from the CLI, the mini-cluster in a test.
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            env.setParallelism(1);
+            StreamExecutionEnvironment env = Savepoints.environment(1);
             SavepointReader reader =
                     SavepointReader.read(
                             env,

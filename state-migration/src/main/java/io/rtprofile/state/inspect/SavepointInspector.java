@@ -233,10 +233,7 @@ public final class SavepointInspector {
                 Types.TUPLE(Types.STRING, Types.STRING, Types.LONG, Types.LONG);
         Map<String, long[]> counts = new HashMap<>();
         try {
-            // A local Flink from the CLI; the mini-cluster of a test that runs the job too (a
-            // LocalStreamEnvironment refuses to start inside another environment's context).
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            env.setParallelism(parallelism);
+            StreamExecutionEnvironment env = Savepoints.environment(parallelism);
             SavepointReader reader = SavepointReader.read(env, path, backend);
             DataStream<Tuple4<String, String, Long, Long>> all = null;
             for (Map.Entry<String, Integer> e : uids.entrySet()) {

@@ -106,7 +106,7 @@ public final class SavepointMigration {
         CheckpointMetadata metadata = Savepoints.load(savepoint);
         Map<OperatorID, OperatorState> operators = new LinkedHashMap<>();
         metadata.getOperatorStates().forEach(s -> operators.put(s.getOperatorID(), s));
-        OperatorState builder = operators.get(idOf(Uids.PROFILE_BUILDER));
+        OperatorState builder = operators.get(Savepoints.operatorId(Uids.PROFILE_BUILDER));
         if (builder == null) {
             throw new InvalidSavepointException(
                     "no state of the profile operator (uid '"
@@ -139,7 +139,7 @@ public final class SavepointMigration {
         List<String> warnings = new ArrayList<>();
         List<String> rewritten = new ArrayList<>();
 
-        StreamExecutionEnvironment env = environment(parallelism);
+        StreamExecutionEnvironment env = Savepoints.environment(parallelism);
         StateBackend backend = new HashMapStateBackend();
         SavepointComposer composer = SavepointComposer.onto(env, savepoint, backend);
         if (plan.maxParallelism() != null) {
@@ -147,7 +147,7 @@ public final class SavepointMigration {
         }
 
         // The profile operator: its keys always (every part of a plan touches profiles).
-        OperatorState trainer = operators.get(idOf(Uids.MODEL_TRAINER));
+        OperatorState trainer = operators.get(Savepoints.operatorId(Uids.MODEL_TRAINER));
         SmallState small =
                 SmallState.read(
                         savepoint, builder, !plan.droppedModels().isEmpty() ? trainer : null);
@@ -197,7 +197,7 @@ public final class SavepointMigration {
         }
 
         if (plan.maxParallelism() != null && plan.maxParallelism() != maxBefore) {
-            OperatorState dedup = operators.get(idOf(Uids.DEDUPLICATOR));
+            OperatorState dedup = operators.get(Savepoints.operatorId(Uids.DEDUPLICATOR));
             if (dedup != null && SavepointComposer.hasKeyedState(dedup)) {
                 composer.replaceKeyedState(Uids.DEDUPLICATOR, deduplicatorIds(env, savepoint), 0);
                 rewritten.add(Uids.DEDUPLICATOR);
@@ -358,7 +358,7 @@ public final class SavepointMigration {
                 return small;
             }
             try {
-                StreamExecutionEnvironment env = environment(1);
+                StreamExecutionEnvironment env = Savepoints.environment(1);
                 SavepointReader reader =
                         SavepointReader.read(
                                 env,
@@ -776,27 +776,13 @@ public final class SavepointMigration {
 
     // ---------------------------------------------------------------------------------------
 
-    /**
-     * A local Flink for the tool (or the cluster of the test that runs it: a mini cluster started
-     * per job costs seconds).
-     */
-    static StreamExecutionEnvironment environment(int parallelism) {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(parallelism);
-        return env;
-    }
-
-    private static OperatorID idOf(String uid) {
-        return OperatorIdentifier.forUid(uid).getOperatorId();
-    }
-
     /** The UID of one of the job's operators, or its hash. */
     private static String nameOf(OperatorID id) {
         for (Field f : Uids.class.getDeclaredFields()) {
             if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
                 try {
                     String uid = (String) f.get(null);
-                    if (idOf(uid).equals(id)) {
+                    if (Savepoints.operatorId(uid).equals(id)) {
                         return uid;
                     }
                 } catch (IllegalAccessException e) {

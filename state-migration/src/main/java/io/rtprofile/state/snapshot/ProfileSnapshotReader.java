@@ -13,12 +13,9 @@ import io.rtprofile.state.InvalidSavepointException;
 import io.rtprofile.state.Savepoints;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.checkpoint.OperatorState;
-import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
 import org.apache.flink.runtime.jobgraph.OperatorID;
 import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.SavepointReader;
@@ -35,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -97,13 +95,12 @@ public final class ProfileSnapshotReader {
 
     /** The profile operator's state in the savepoint, or why there is none. */
     static OperatorState profileBuilder(Path savepoint) throws InvalidSavepointException {
-        CheckpointMetadata metadata = Savepoints.load(savepoint);
-        OperatorID id = OperatorIdentifier.forUid(Uids.PROFILE_BUILDER).getOperatorId();
-        for (OperatorState state : metadata.getOperatorStates()) {
-            if (state.getOperatorID().equals(id)) {
-                return state;
-            }
+        Optional<OperatorState> builder =
+                Savepoints.operator(Savepoints.load(savepoint), Uids.PROFILE_BUILDER);
+        if (builder.isPresent()) {
+            return builder.get();
         }
+        OperatorID id = Savepoints.operatorId(Uids.PROFILE_BUILDER);
         throw new InvalidSavepointException(
                 "no state of the profile operator (uid '"
                         + Uids.PROFILE_BUILDER
@@ -123,10 +120,7 @@ public final class ProfileSnapshotReader {
         private static final long serialVersionUID = 1L;
 
         private final ProfileMerger merger;
-        private transient ValueState<ProfileState> profile;
-        private transient MapState<String, PendingExample> examples;
-        private transient ValueState<List<String>> awaited;
-        private transient MapState<Long, List<ExperienceEvent>> pending;
+        private transient ProfileKeyStates states;
 
         KeyReader(ProfileMerger merger) {
             this.merger = merger;
@@ -134,11 +128,7 @@ public final class ProfileSnapshotReader {
 
         @Override
         public void open(OpenContext openContext) {
-            // Registering all four makes the reader visit a key that has any one of them.
-            profile = getRuntimeContext().getState(ProfileBuilder.profileStateDescriptor());
-            examples = getRuntimeContext().getMapState(ProfileBuilder.pendingExamplesDescriptor());
-            awaited = getRuntimeContext().getState(ProfileBuilder.awaitedTransfersDescriptor());
-            pending = getRuntimeContext().getMapState(ProfileBuilder.pendingEventsDescriptor());
+            states = ProfileKeyStates.of(getRuntimeContext());
         }
 
         @Override
@@ -152,16 +142,16 @@ public final class ProfileSnapshotReader {
                                 + " has processing-time timers, which the profile operator never"
                                 + " registers: not a savepoint of this job's profile operator");
             }
-            ProfileState state = profile.value();
+            ProfileState state = states.profile().value();
             Map<String, PendingExample> pendingExamples = new HashMap<>();
-            for (Map.Entry<String, PendingExample> e : examples.entries()) {
+            for (Map.Entry<String, PendingExample> e : states.examples().entries()) {
                 pendingExamples.put(e.getKey(), e.getValue());
             }
-            List<String> transfers = awaited.value();
+            List<String> transfers = states.awaited().value();
             // Map order is the backend's (hash or bytes): events go out in timestamp order, and
             // within one timestamp in the order they arrived (the list's).
             TreeMap<Long, List<ExperienceEvent>> byTime = new TreeMap<>();
-            for (Map.Entry<Long, List<ExperienceEvent>> e : pending.entries()) {
+            for (Map.Entry<Long, List<ExperienceEvent>> e : states.pending().entries()) {
                 byTime.put(e.getKey(), e.getValue());
             }
             List<ExperienceEvent> events = new ArrayList<>();

@@ -127,7 +127,7 @@ public final class SavepointComposer {
 
     /** The operator's state in the base savepoint, if it has any. */
     public java.util.Optional<OperatorState> baseState(String uid) {
-        return java.util.Optional.ofNullable(base.get(idOf(uid)));
+        return java.util.Optional.ofNullable(base.get(Savepoints.operatorId(uid)));
     }
 
     /** The max parallelism keyed operators are written with unless told otherwise. */
@@ -137,8 +137,8 @@ public final class SavepointComposer {
 
     /** Drops an operator's state. */
     public SavepointComposer remove(String uid) {
-        base.remove(idOf(uid));
-        replacements.remove(idOf(uid));
+        base.remove(Savepoints.operatorId(uid));
+        replacements.remove(Savepoints.operatorId(uid));
         return this;
     }
 
@@ -164,7 +164,9 @@ public final class SavepointComposer {
             StateBootstrapTransformation<T> keyed,
             int maxParallelism,
             StateBootstrapTransformation<?> broadcast) {
-        replacements.put(idOf(uid), new Replacement<>(uid, keyed, maxParallelism, broadcast));
+        replacements.put(
+                Savepoints.operatorId(uid),
+                new Replacement<>(uid, keyed, maxParallelism, broadcast));
         return this;
     }
 
@@ -395,9 +397,5 @@ public final class SavepointComposer {
                 .filter(s -> !replacements.containsKey(s.getOperatorID()) && hasKeyedState(s))
                 .forEach(s -> ids.add(s.getOperatorID()));
         return ids;
-    }
-
-    private static OperatorID idOf(String uid) {
-        return OperatorIdentifier.forUid(uid).getOperatorId();
     }
 }

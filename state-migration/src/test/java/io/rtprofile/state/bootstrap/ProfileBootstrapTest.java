@@ -74,19 +74,13 @@ class ProfileBootstrapTest {
 
     @TempDir Path dir;
 
-    private static StreamExecutionEnvironment environment(int parallelism) {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(parallelism);
-        return env;
-    }
-
     @Test
     void writesEveryKeyExactlyAndKeepsTheBasesOperatorState() throws Exception {
         Path base = dir.resolve("base");
         writeBaseWithPublishedSegment(base);
 
         Path target = dir.resolve("bootstrapped");
-        StreamExecutionEnvironment env = environment(2);
+        StreamExecutionEnvironment env = Savepoints.environment(2);
         ProfileEngineState full = fullEngine();
         ProfileSnapshot exported =
                 ProfileSnapshot.newBuilder().setProfileId("p-1").setEngine(full).build();
@@ -142,7 +136,8 @@ class ProfileBootstrapTest {
 
         // The base's broadcast state of the profile operator is still there.
         SavepointReader reader =
-                SavepointReader.read(environment(1), target.toString(), new HashMapStateBackend());
+                SavepointReader.read(
+                        Savepoints.environment(1), target.toString(), new HashMapStateBackend());
         List<Tuple2<String, String>> segments = new ArrayList<>();
         try (CloseableIterator<Tuple2<String, String>> it =
                 reader.readBroadcastState(
@@ -164,7 +159,7 @@ class ProfileBootstrapTest {
     void refusesToWriteOverAnything() throws Exception {
         Path target = Files.createDirectories(dir.resolve("taken"));
         Files.writeString(target.resolve("_metadata"), "x");
-        StreamExecutionEnvironment env = environment(1);
+        StreamExecutionEnvironment env = Savepoints.environment(1);
         assertThatThrownBy(
                         () ->
                                 ProfileBootstrap.define(
@@ -185,7 +180,7 @@ class ProfileBootstrapTest {
     }
 
     private void writeBaseWithPublishedSegment(Path base) throws Exception {
-        StreamExecutionEnvironment env = environment(1);
+        StreamExecutionEnvironment env = Savepoints.environment(1);
         SavepointWriter.newSavepoint(env, new HashMapStateBackend(), 128)
                 .withOperator(
                         OperatorIdentifier.forUid(Uids.PROFILE_BUILDER),
@@ -269,7 +264,7 @@ class ProfileBootstrapTest {
     private static Map<String, String> readProfileKeys(Path savepoint) throws Exception {
         SavepointReader reader =
                 SavepointReader.read(
-                        environment(2), savepoint.toString(), new HashMapStateBackend());
+                        Savepoints.environment(2), savepoint.toString(), new HashMapStateBackend());
         Map<String, String> keys = new TreeMap<>();
         try (CloseableIterator<Tuple2<String, String>> it =
                 reader.readKeyedState(
@@ -284,7 +279,7 @@ class ProfileBootstrapTest {
     }
 
     private static Map<String, String> readGraph(Path savepoint) throws Exception {
-        StreamExecutionEnvironment env = environment(1);
+        StreamExecutionEnvironment env = Savepoints.environment(1);
         SavepointReader reader =
                 SavepointReader.read(env, savepoint.toString(), new HashMapStateBackend());
         Map<String, String> graph = new TreeMap<>();

@@ -194,7 +194,7 @@ class SavepointMigrationTest {
 
         // A savepoint of another job: no state under the profile operator's UID.
         Path other = dir.resolve("other");
-        StreamExecutionEnvironment env = SavepointMigration.environment(1);
+        StreamExecutionEnvironment env = Savepoints.environment(1);
         SavepointComposer.empty(env, new HashMapStateBackend(), 128)
                 .replaceKeyedState(
                         Uids.DEDUPLICATOR,
@@ -233,7 +233,7 @@ class SavepointMigrationTest {
     // ---------------------------------------------------------------------------------------
 
     private static void writeBase(Path base, StateBackend backend) throws Exception {
-        StreamExecutionEnvironment env = SavepointMigration.environment(2);
+        StreamExecutionEnvironment env = Savepoints.environment(2);
         SavepointMigration.Catalog catalog = new SavepointMigration.Catalog();
         catalog.segments.put("summer-sale", "ss");
         catalog.segments.put("high-value", "hv");
@@ -373,7 +373,7 @@ class SavepointMigrationTest {
     }
 
     private static Map<String, ProfileEngineState> readProfiles(Path savepoint) throws Exception {
-        StreamExecutionEnvironment env = SavepointMigration.environment(2);
+        StreamExecutionEnvironment env = Savepoints.environment(2);
         Map<String, ProfileEngineState> profiles = new TreeMap<>();
         try (CloseableIterator<ProfileSnapshot> it =
                 ProfileSnapshotReader.read(env, savepoint, SETTINGS).executeAndCollect()) {
@@ -386,7 +386,7 @@ class SavepointMigrationTest {
         List<String> ids = new ArrayList<>();
         try (CloseableIterator<String> it =
                 SavepointReader.read(
-                                SavepointMigration.environment(2),
+                                Savepoints.environment(2),
                                 savepoint.toString(),
                                 new HashMapStateBackend())
                         .readKeyedState(
