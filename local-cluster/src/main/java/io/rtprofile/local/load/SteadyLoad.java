@@ -4,9 +4,7 @@ import io.rtprofile.generator.EventGenerator;
 import io.rtprofile.generator.GeneratedEvent;
 import io.rtprofile.generator.GeneratorConfig;
 import io.rtprofile.local.load.LatencyWindows.Window;
-import io.rtprofile.schema.ProfileUpdate;
 import io.rtprofile.schema.json.ProfileUpdateJson;
-import io.rtprofile.schema.json.RecordJson;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -18,7 +16,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -143,7 +140,7 @@ public final class SteadyLoad {
                     if (record.value() == null) {
                         continue; // a tombstone shows no event time
                     }
-                    windows.update(now, updatedAt(record.value()));
+                    windows.update(now, ProfileUpdateJson.decode(record.value()).getUpdatedAt());
                     updates++;
                 }
                 int ended = (int) ((now - start) / settings.window().toMillis());
@@ -236,17 +233,5 @@ public final class SteadyLoad {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
-    /** The event time an update shows: Avro single-object encoded, or the contract's JSON. */
-    static long updatedAt(byte[] value) {
-        if (RecordJson.isSingleObjectEncoded(value)) {
-            try {
-                return ProfileUpdate.fromByteBuffer(ByteBuffer.wrap(value)).getUpdatedAt();
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException("an unreadable profile update", e);
-            }
-        }
-        return ProfileUpdateJson.fromJson(new String(value, StandardCharsets.UTF_8)).getUpdatedAt();
     }
 }

@@ -131,7 +131,7 @@ public final class Verification {
                         }
                         ProfileUpdate update;
                         try {
-                            update = ProfileUpdateJson.fromJson(RecordJson.toJson(r.value()));
+                            update = ProfileUpdateJson.decode(r.value());
                         } catch (RuntimeException e) {
                             versions.undecodable(key, String.valueOf(e.getMessage()), where);
                             return;

@@ -12,6 +12,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -88,6 +90,23 @@ public final class ProfileUpdateJson {
         }
         out.writeEndObject();
         out.writeEndObject();
+    }
+
+    /**
+     * A {@code profile-updates} value in either of the job's encodings (Avro single-object, or the
+     * contract's JSON), decoded directly rather than through JSON.
+     *
+     * @throws IllegalArgumentException a value that is neither
+     */
+    public static ProfileUpdate decode(byte[] value) {
+        if (RecordJson.isSingleObjectEncoded(value)) {
+            try {
+                return ProfileUpdate.fromByteBuffer(ByteBuffer.wrap(value));
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalArgumentException("not a profile update: " + e.getMessage(), e);
+            }
+        }
+        return fromJson(new String(value, StandardCharsets.UTF_8));
     }
 
     /** Reads the JSON written by {@link #toJson} (or by any producer of the contract's shape). */
