@@ -42,7 +42,9 @@ import java.util.concurrent.Callable;
             ClusterCommand.Submit.class,
             ClusterCommand.Savepoint.class,
             ClusterCommand.Cancel.class,
-            ClusterCommand.Stop.class
+            ClusterCommand.Stop.class,
+            ClusterFaultsCommand.class,
+            ClusterBenchCommand.class
         })
 public final class ClusterCommand implements Runnable {
 
@@ -87,6 +89,23 @@ public final class ClusterCommand implements Runnable {
         }
 
         abstract int run(LocalCluster cluster, PrintWriter out);
+
+        /**
+         * Runs a long operation on the cluster (the fault suite, the benchmark): whatever it throws
+         * becomes a {@link ClusterException}, one line on stderr.
+         */
+        static <T> T onTheCluster(String what, java.util.concurrent.Callable<T> operation) {
+            try {
+                return operation.call();
+            } catch (ClusterException | RtProfileCli.UsageException e) {
+                throw e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ClusterException("interrupted", e);
+            } catch (Exception e) {
+                throw new ClusterException(what + " failed: " + e, e);
+            }
+        }
     }
 
     @Command(

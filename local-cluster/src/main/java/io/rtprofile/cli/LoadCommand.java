@@ -162,6 +162,11 @@ final class LoadCommand implements Callable<Integer> {
                 overall[1],
                 overall[2],
                 overall[3]);
+        if (report.sendFailures() > 0) {
+            out.printf(
+                    "%,d events could not be delivered to the broker (not in the topic)%n",
+                    report.sendFailures());
+        }
         out.flush();
         return 0;
     }

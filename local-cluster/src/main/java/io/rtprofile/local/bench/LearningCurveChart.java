@@ -1,5 +1,7 @@
 package io.rtprofile.local.bench;
 
+import io.rtprofile.local.load.TimeSeriesChart;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -231,16 +233,7 @@ final class LearningCurveChart {
 
     /** 1, 2 or 5 times a power of ten, at least {@code raw}. */
     static double niceStep(double raw) {
-        if (!(raw > 0)) {
-            return 0.01;
-        }
-        double power = Math.pow(10, Math.floor(Math.log10(raw)));
-        for (double m : new double[] {1, 2, 5, 10}) {
-            if (m * power >= raw) {
-                return m * power;
-            }
-        }
-        return 10 * power;
+        return raw > 0 ? TimeSeriesChart.niceStep(raw) : 0.01;
     }
 
     /** 1000 as "1k", 1500000 as "1.5M". */

@@ -136,6 +136,22 @@ final class ClusterProcess {
         return process.isPresent();
     }
 
+    /**
+     * SIGKILL, no grace: a crash as the rest of the cluster sees it (no shutdown hook, no
+     * deregistration, connections reset). The pid file stays, as after a real crash.
+     *
+     * @return the pid killed, if a live process of this home was found
+     */
+    Optional<Long> kill() {
+        Optional<ProcessHandle> process = handle();
+        process.ifPresent(
+                p -> {
+                    p.destroyForcibly();
+                    awaitExit(p, Duration.ofSeconds(10));
+                });
+        return process.map(ProcessHandle::pid);
+    }
+
     private static boolean awaitExit(ProcessHandle process, Duration timeout) {
         try {
             process.onExit().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);

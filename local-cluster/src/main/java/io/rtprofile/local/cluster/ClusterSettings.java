@@ -53,7 +53,7 @@ public record ClusterSettings(
                 2,
                 2,
                 "1280m",
-                "1024m",
+                "1280m",
                 "768m");
     }
 
@@ -107,6 +107,12 @@ public record ClusterSettings(
         conf.put("rest.bind-address", "localhost");
         conf.put("rest.port", Integer.toString(restPort));
         conf.put("jobmanager.memory.process.size", jobManagerMemory);
+        // A session cluster runs each submission's main() in the JobManager with a class loader
+        // of its own, and the job's libraries (Kafka clients, Avro, CEL) keep some of those alive
+        // after the job ends: at the default 256 MB the JobManager died of a Metaspace OOM after
+        // about nine submissions of the fault suite. Application mode (docs/deploy.md) has one
+        // job per JobManager and never accumulates them.
+        conf.put("jobmanager.memory.jvm-metaspace.size", "640m");
         conf.put("taskmanager.memory.process.size", taskManagerMemory);
         conf.put("taskmanager.numberOfTaskSlots", Integer.toString(slots));
         conf.put("parallelism.default", "2");

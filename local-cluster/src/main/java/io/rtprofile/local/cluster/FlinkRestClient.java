@@ -213,7 +213,8 @@ public final class FlinkRestClient {
                         + timeout);
     }
 
-    private JsonNode get(String path) {
+    /** Any GET of the REST API ({@code /jobs/ID/checkpoints}, {@code /taskmanagers}, ...). */
+    public JsonNode get(String path) {
         return send(
                 HttpRequest.newBuilder(URI.create(baseUrl + path))
                         .timeout(Duration.ofSeconds(30))

@@ -153,15 +153,7 @@ public final class LocalCluster {
             progress.accept("  JobManager: pid " + jobManager);
             List<String> tm = join(tmParams);
             for (int i = 1; i <= settings.taskManagers(); i++) {
-                String name = TASK_MANAGER + i;
-                long pid =
-                        process(name)
-                                .start(
-                                        flinkJvmOptions(name, tm.get(0)),
-                                        libraries.flinkLib(),
-                                        "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
-                                        flinkArgs(tm.get(1)));
-                progress.accept("  TaskManager " + i + ": pid " + pid);
+                progress.accept("  TaskManager " + i + ": pid " + startTaskManager(i, tm));
             }
             createTopics(settings);
             awaitTaskManagers(settings);
@@ -457,17 +449,26 @@ public final class LocalCluster {
     }
 
     private void createTopics(ClusterSettings settings) {
-        try (Admin admin =
-                Admin.create(
-                        Map.of(
-                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                settings.bootstrapServers(),
-                                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                                (int) START_TIMEOUT.toMillis()))) {
+        createTopics(settings, Demo.TOPICS, START_TIMEOUT);
+    }
+
+    /**
+     * Creates those of {@code topics} (name to topic configuration) that do not exist, with the
+     * cluster's two partitions: a second set of the job's topics for another job (the fault suite
+     * runs each scenario on its own).
+     */
+    public void createTopics(Map<String, Map<String, String>> topics) {
+        requireRunning();
+        createTopics(settings(), topics, Duration.ofSeconds(30));
+    }
+
+    private void createTopics(
+            ClusterSettings settings, Map<String, Map<String, String>> topics, Duration timeout) {
+        try (Admin admin = admin(settings, timeout)) {
             // The first call waits for the broker to accept connections (up to the timeout).
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing =
-                    Demo.TOPICS.entrySet().stream()
+                    topics.entrySet().stream()
                             .filter(t -> !existing.contains(t.getKey()))
                             .map(t -> new NewTopic(t.getKey(), 2, (short) 1).configs(t.getValue()))
                             .collect(Collectors.toList());
@@ -475,15 +476,105 @@ public final class LocalCluster {
                 admin.createTopics(missing).all().get();
             }
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new ClusterException(
-                    "the Kafka broker did not come up (see "
-                            + home.logs().resolve("kafka.log")
-                            + "): "
-                            + e.getCause().getMessage(),
-                    e);
+            throw brokerDown(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ClusterException("interrupted", e);
+        }
+    }
+
+    private static Admin admin(ClusterSettings settings, Duration timeout) {
+        return Admin.create(
+                Map.of(
+                        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        settings.bootstrapServers(),
+                        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                        (int) timeout.toMillis()));
+    }
+
+    private ClusterException brokerDown(java.util.concurrent.ExecutionException e) {
+        return new ClusterException(
+                "the Kafka broker did not come up (see "
+                        + home.logs().resolve("kafka.log")
+                        + "): "
+                        + e.getCause().getMessage(),
+                e);
+    }
+
+    /**
+     * SIGKILL of one process of the cluster ({@code kafka}, {@code jobmanager}, {@code
+     * taskmanager-N}): a crash, as the others see it.
+     *
+     * @return the pid killed
+     */
+    public long kill(String processName) {
+        requireKnown(processName);
+        return process(processName)
+                .kill()
+                .orElseThrow(() -> new ClusterException("the " + processName + " does not run"));
+    }
+
+    /**
+     * Starts TaskManager {@code index} again after it died, as a supervisor (systemd, a Kubernetes
+     * Deployment) would: a new process under the same name that registers with the JobManager as a
+     * new TaskManager.
+     *
+     * @return its pid
+     */
+    public long restartTaskManager(int index) {
+        requireRunning();
+        String name = TASK_MANAGER + index;
+        requireKnown(name);
+        if (process(name).livePid().isPresent()) {
+            throw new ClusterException("the " + name + " still runs");
+        }
+        return startTaskManager(index, resourceParameters("GET_TM_RESOURCE_PARAMS"));
+    }
+
+    /** TaskManager {@code index} with the memory options and dynamic properties of {@code tm}. */
+    private long startTaskManager(int index, List<String> tm) {
+        String name = TASK_MANAGER + index;
+        return process(name)
+                .start(
+                        flinkJvmOptions(name, tm.get(0)),
+                        libraries.flinkLib(),
+                        "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+                        flinkArgs(tm.get(1)));
+    }
+
+    /**
+     * Stops the broker cleanly (SIGTERM, as a rolling restart does: it flushes, closes its logs and
+     * leaves no recovery to do), waits {@code down}, starts it again over the same data, and
+     * returns once it serves requests.
+     *
+     * @return the new broker's pid
+     */
+    public long restartBroker(Duration down) {
+        requireRunning();
+        ClusterSettings settings = settings();
+        process(KAFKA).stop(Duration.ofSeconds(30));
+        try {
+            Thread.sleep(down.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterException("interrupted", e);
+        }
+        long pid = startBroker(settings);
+        try (Admin admin = admin(settings, START_TIMEOUT)) {
+            admin.listTopics().names().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw brokerDown(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterException("interrupted", e);
+        }
+        return pid;
+    }
+
+    private void requireKnown(String processName) {
+        int taskManagers = settings().taskManagers();
+        if (processList(taskManagers).stream().noneMatch(p -> p.name().equals(processName))) {
+            throw new ClusterException("no process " + processName + " in this cluster");
         }
     }
 

@@ -4,6 +4,7 @@ import io.rtprofile.generator.EventGenerator;
 import io.rtprofile.generator.GeneratedEvent;
 import io.rtprofile.generator.GeneratorConfig;
 import io.rtprofile.local.load.LatencyWindows.Window;
+import io.rtprofile.schema.ProfileUpdate;
 import io.rtprofile.schema.json.ProfileUpdateJson;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -56,9 +57,13 @@ public final class SteadyLoad {
             Duration drain,
             Duration quiet) {}
 
-    /** What a run measured. */
+    /**
+     * What a run measured. {@code sendFailures} counts events the producer gave up on (the broker
+     * unreachable for longer than the producer's delivery timeout): they are not in the topic.
+     */
     public record Report(
             long produced,
+            long sendFailures,
             long updates,
             long maxProducerLagMillis,
             List<Window> windows,
@@ -96,6 +101,7 @@ public final class SteadyLoad {
                         start, settings.window().toMillis(), settings.warmup().toMillis());
         AtomicBoolean producing = new AtomicBoolean(true);
         AtomicLong produced = new AtomicLong();
+        AtomicLong sendFailures = new AtomicLong();
         AtomicLong maxLag = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
 
@@ -118,6 +124,7 @@ public final class SteadyLoad {
                                             start,
                                             windows,
                                             produced,
+                                            sendFailures,
                                             maxLag);
                                 } catch (Throwable t) {
                                     failure.set(t);
@@ -129,6 +136,7 @@ public final class SteadyLoad {
             producer.start();
 
             long updates = 0;
+            EventDrivenUpdates eventDriven = new EventDrivenUpdates();
             int reported = 0;
             long quietSince = Long.MAX_VALUE;
             long producingEnded = Long.MAX_VALUE;
@@ -140,8 +148,11 @@ public final class SteadyLoad {
                     if (record.value() == null) {
                         continue; // a tombstone shows no event time
                     }
-                    windows.update(now, ProfileUpdateJson.decode(record.value()).getUpdatedAt());
+                    ProfileUpdate update = ProfileUpdateJson.decode(record.value());
                     updates++;
+                    if (eventDriven.isEventDriven(update.getProfileId(), update.getUpdatedAt())) {
+                        windows.update(now, update.getUpdatedAt());
+                    }
                 }
                 int ended = (int) ((now - start) / settings.window().toMillis());
                 List<Window> all = null;
@@ -171,6 +182,7 @@ public final class SteadyLoad {
             double seconds = (producingEnded - start) / 1000.0;
             return new Report(
                     produced.get(),
+                    sendFailures.get(),
                     updates,
                     maxLag.get(),
                     windows.windows(),
@@ -186,6 +198,7 @@ public final class SteadyLoad {
             long start,
             LatencyWindows windows,
             AtomicLong produced,
+            AtomicLong sendFailures,
             AtomicLong maxLag)
             throws InterruptedException {
         GeneratorConfig config =
@@ -212,7 +225,12 @@ public final class SteadyLoad {
             }
             producer.send(
                     new ProducerRecord<>(
-                            settings.eventsTopic(), event.json().getBytes(StandardCharsets.UTF_8)));
+                            settings.eventsTopic(), event.json().getBytes(StandardCharsets.UTF_8)),
+                    (metadata, error) -> {
+                        if (error != null) {
+                            sendFailures.incrementAndGet();
+                        }
+                    });
             produced.incrementAndGet();
             windows.produced(System.currentTimeMillis(), 1);
         }
@@ -223,6 +241,10 @@ public final class SteadyLoad {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        // Idempotent (the default, stated): a retry after a broker restart writes no duplicate.
+        // The default delivery timeout (2 min) keeps events through a broker restart.
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
         return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 

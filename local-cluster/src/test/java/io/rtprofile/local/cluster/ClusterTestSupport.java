@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The CLI as a user runs it, events in and profile updates out, for the cluster ITCases. */
-final class ClusterTestSupport {
+public final class ClusterTestSupport {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final int CUSTOMERS = 20;
@@ -31,7 +31,7 @@ final class ClusterTestSupport {
     private ClusterTestSupport() {}
 
     /** A cluster over {@code home} with the lib directories of this build. */
-    static LocalCluster cluster(Path home) {
+    public static LocalCluster cluster(Path home) {
         // The module's working directory is local-cluster/ (surefire); the lib modules and the
         // job jar are built before this module by the reactor.
         System.setProperty("rtprofile.cluster.flink-lib", "flink-lib/target/flink-lib");
@@ -116,20 +116,25 @@ final class ClusterTestSupport {
         }
     }
 
-    static Path jobJar() {
+    public static Path jobJar() {
         String version = System.getProperty("rtprofile.version");
         return Path.of("..", "jobs", "target", "rtprofile-jobs-" + version + "-job.jar")
                 .toAbsolutePath()
                 .normalize();
     }
 
-    static int freePort() throws IOException {
+    /** The default layout on free ports (tests run beside whatever else uses the defaults). */
+    public static ClusterSettings onFreePorts() throws IOException {
+        return ClusterSettings.defaults().withPorts(freePort(), freePort(), freePort(), freePort());
+    }
+
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
     }
 
-    static Cli cli(String... args) {
+    public static Cli cli(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine commandLine = RtProfileCli.commandLine();
@@ -139,5 +144,5 @@ final class ClusterTestSupport {
         return new Cli(exit, out.toString(), err.toString());
     }
 
-    record Cli(int exitCode, String out, String err) {}
+    public record Cli(int exitCode, String out, String err) {}
 }
