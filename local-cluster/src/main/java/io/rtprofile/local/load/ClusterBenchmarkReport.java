@@ -100,6 +100,13 @@ public final class ClusterBenchmarkReport {
                         .mapToDouble(w -> w.metrics().residentBytes() / 1e6)
                         .max()
                         .orElse(0),
+                measured.isEmpty()
+                        ? -1.0
+                        : measured.get(measured.size() - 1).metrics().rocksDbBlockCacheBytes()
+                                / 1e6,
+                measured.isEmpty()
+                        ? -1.0
+                        : measured.get(measured.size() - 1).metrics().rocksDbMemTableBytes() / 1e6,
                 s.verification().lost(),
                 s.verification().duplicated());
     }

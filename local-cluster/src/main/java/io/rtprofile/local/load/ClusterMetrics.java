@@ -43,8 +43,13 @@ public record ClusterMetrics(
                     "state.backend.rocksdb.metrics.block-cache-usage", "true",
                     "state.backend.rocksdb.metrics.cur-size-all-mem-tables", "true");
 
-    private static final String BLOCK_CACHE = "rocksdb.block-cache-usage";
-    private static final String MEM_TABLES = "rocksdb.cur-size-all-mem-tables";
+    /**
+     * Metric ids end in these, after {@code <operator>.<state>.rocksdb} and a separator (an
+     * underscore in Flink 2.2: {@code Build_profiles.awaited-transfers.rocksdb_block-cache-usage}).
+     */
+    private static final String BLOCK_CACHE = "block-cache-usage";
+
+    private static final String MEM_TABLES = "cur-size-all-mem-tables";
 
     /** A sample now; a value that cannot be read is -1. */
     public static ClusterMetrics sample(LocalCluster cluster, String jobId) {
@@ -74,7 +79,8 @@ public record ClusterMetrics(
             List<String> ids = new ArrayList<>();
             for (JsonNode metric : rest.get(subtasks + "/subtasks/metrics")) {
                 String id = metric.path("id").asText();
-                if (id.endsWith(BLOCK_CACHE) || id.endsWith(MEM_TABLES)) {
+                if (id.contains("rocksdb")
+                        && (id.endsWith(BLOCK_CACHE) || id.endsWith(MEM_TABLES))) {
                     ids.add(id);
                 }
             }

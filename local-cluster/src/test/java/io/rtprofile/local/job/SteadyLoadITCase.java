@@ -80,8 +80,12 @@ class SteadyLoadITCase {
                 assertThat(report.windows())
                         .filteredOn(w -> w.updates() > 0)
                         .hasSizeGreaterThanOrEqualTo(2);
+                // The windows count the updates that measure latency: those with a newer event
+                // time than the profile's update before (EventDrivenUpdates). Late events' updates
+                // are left out; most updates remain.
                 assertThat(report.windows().stream().mapToLong(Window::updates).sum())
-                        .isEqualTo(report.updates());
+                        .isLessThanOrEqualTo(report.updates())
+                        .isGreaterThan(report.updates() / 2);
                 double[] overall = report.overallMillis();
                 assertThat(overall[0]).isPositive().isLessThan(15_000);
                 assertThat(overall[1]).isGreaterThanOrEqualTo(overall[0]);
