@@ -1,6 +1,11 @@
 package io.rtprofile.local.cluster;
 
+import io.rtprofile.jobs.config.JobConfiguration;
+import io.rtprofile.jobs.config.ProfileJobSettings;
 import io.rtprofile.jobs.config.RtProfileOptions;
+import io.rtprofile.local.verify.Verification;
+import io.rtprofile.local.verify.VerifyReport;
+import io.rtprofile.schema.ProfileUpdate;
 
 import org.apache.flink.configuration.Configuration;
 
@@ -110,6 +115,27 @@ public final class ClusterJob {
     /** The job's own settings (its file, and the cluster's broker). */
     public Configuration configuration() {
         return configuration;
+    }
+
+    /** The job's settings as the job itself reads them (its defaults under its file). */
+    public ProfileJobSettings settings() {
+        return ProfileJobSettings.from(JobConfiguration.withJobDefaults(configuration));
+    }
+
+    /**
+     * The checks of {@code rtprofile verify} over the job's topics: versions, rejections (of {@code
+     * badRecords} bad records) and, if {@code expected} is given, the final profiles.
+     */
+    public VerifyReport verify(List<ProfileUpdate> expected, long badRecords) {
+        return Verification.run(
+                new Verification.Settings(
+                        bootstrapServers(),
+                        topics.events(),
+                        topics.updates(),
+                        topics.rejected(),
+                        settings(),
+                        expected,
+                        badRecords));
     }
 
     public String bootstrapServers() {

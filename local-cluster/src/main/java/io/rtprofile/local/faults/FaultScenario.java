@@ -1,14 +1,11 @@
 package io.rtprofile.local.faults;
 
-import io.rtprofile.jobs.config.JobConfiguration;
-import io.rtprofile.jobs.config.ProfileJobSettings;
 import io.rtprofile.local.cluster.ClusterJob;
 import io.rtprofile.local.cluster.JobTopics;
 import io.rtprofile.local.cluster.LocalCluster;
 import io.rtprofile.local.load.OutputLog;
 import io.rtprofile.local.load.OutputMonitor;
 import io.rtprofile.local.load.SteadyLoad;
-import io.rtprofile.local.verify.Verification;
 import io.rtprofile.local.verify.VerifyReport;
 import io.rtprofile.schema.ProfileUpdate;
 
@@ -139,25 +136,14 @@ final class FaultScenario {
         long failovers = job.failovers();
 
         progress.accept("  caught up; the fault-free run over the same events, then verify");
-        ProfileJobSettings jobSettings =
-                ProfileJobSettings.from(JobConfiguration.withJobDefaults(job.configuration()));
         List<ProfileUpdate> expected =
                 ReferenceRun.snapshot(
                         job.bootstrapServers(),
                         topics.events(),
                         job.configuration(),
-                        jobSettings,
+                        job.settings(),
                         workDir);
-        VerifyReport report =
-                Verification.run(
-                        new Verification.Settings(
-                                job.bootstrapServers(),
-                                topics.events(),
-                                topics.updates(),
-                                topics.rejected(),
-                                jobSettings,
-                                expected,
-                                (long) badRecordsSent));
+        VerifyReport report = job.verify(expected, badRecordsSent);
         job.cancel();
         return new FaultOutcome(
                 fault,
@@ -214,10 +200,7 @@ final class FaultScenario {
             }
             case BAD_RECORDS -> {
                 int count = settings.badRecordsPerBurst();
-                long maxBytes =
-                        ProfileJobSettings.from(
-                                        JobConfiguration.withJobDefaults(job.configuration()))
-                                .maxEventBytes();
+                long maxBytes = job.settings().maxEventBytes();
                 job.send(
                         BadRecords.burst(
                                 badRecordsSent, count, maxBytes, System.currentTimeMillis()));

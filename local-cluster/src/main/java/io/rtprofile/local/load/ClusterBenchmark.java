@@ -3,12 +3,9 @@ package io.rtprofile.local.load;
 import io.rtprofile.generator.EventGenerator;
 import io.rtprofile.generator.GeneratedEvent;
 import io.rtprofile.generator.GeneratorConfig;
-import io.rtprofile.jobs.config.JobConfiguration;
-import io.rtprofile.jobs.config.ProfileJobSettings;
 import io.rtprofile.local.cluster.ClusterJob;
 import io.rtprofile.local.cluster.LocalCluster;
 import io.rtprofile.local.load.LatencyWindows.Window;
-import io.rtprofile.local.verify.Verification;
 import io.rtprofile.local.verify.VerifyReport;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -231,7 +228,7 @@ public final class ClusterBenchmark {
                                             metrics.checkpointedBytes() / 1024));
                         });
         job.awaitCaughtUp(CATCH_UP_TIMEOUT);
-        VerifyReport verification = verify(job, 0);
+        VerifyReport verification = job.verify(null, 0);
         job.cancel();
         return new Sustained(rate, load, windows, verification);
     }
@@ -329,7 +326,7 @@ public final class ClusterBenchmark {
                         .mapToDouble(LagSample::second)
                         .findFirst()
                         .orElse(Double.NaN);
-        VerifyReport verification = verify(job, 0);
+        VerifyReport verification = job.verify(null, 0);
         job.cancel();
         return new Overload(
                 over,
@@ -370,20 +367,5 @@ public final class ClusterBenchmark {
                 measured ? settings.warmup() : Duration.ZERO,
                 measured ? Duration.ofMinutes(2) : Duration.ZERO,
                 measured ? Duration.ofSeconds(30) : Duration.ZERO);
-    }
-
-    /** Versions contiguous and no record lost: the checks of {@code rtprofile verify}. */
-    private static VerifyReport verify(ClusterJob job, long badRecords) {
-        ProfileJobSettings jobSettings =
-                ProfileJobSettings.from(JobConfiguration.withJobDefaults(job.configuration()));
-        return Verification.run(
-                new Verification.Settings(
-                        job.bootstrapServers(),
-                        job.topics().events(),
-                        job.topics().updates(),
-                        job.topics().rejected(),
-                        jobSettings,
-                        null,
-                        badRecords));
     }
 }
