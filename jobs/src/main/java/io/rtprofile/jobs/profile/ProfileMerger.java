@@ -2,6 +2,7 @@ package io.rtprofile.jobs.profile;
 
 import io.rtprofile.jobs.config.ProfileJobSettings;
 import io.rtprofile.jobs.segments.evaluation.SegmentEvaluator;
+import io.rtprofile.schema.AttributeOrigin;
 import io.rtprofile.schema.ExperienceEvent;
 import io.rtprofile.schema.Identity;
 import io.rtprofile.schema.ProfileUpdate;
@@ -77,13 +78,9 @@ public final class ProfileMerger implements Serializable {
             AttributeState incumbent = current.get(attribute.getKey());
             if (incumbent == null || attributes.beats(candidate, incumbent)) {
                 current.put(attribute.getKey(), candidate);
-                // A null for an attribute never set shows nothing new: null means "not shown".
-                changed |=
-                        incumbent == null
-                                ? candidate.getValue() != null
-                                : !Objects.equals(
-                                        AttributeValues.normalize(incumbent.getValue()),
-                                        candidate.getValue());
+                // Updates show each value's origin (source, time, event), so a new winner with
+                // the same value is a visible change too; a null is "not shown", origin and all.
+                changed |= !Objects.equals(shown(incumbent), shown(candidate));
             }
         }
         long updatedAt = visibleUpdatedAt(profile);
@@ -166,6 +163,18 @@ public final class ProfileMerger implements Serializable {
         return true;
     }
 
+    /** What an attribute state shows in an update: its value and origin, or nothing. */
+    private static List<Object> shown(AttributeState state) {
+        if (state == null || state.getValue() == null) {
+            return null;
+        }
+        return List.of(
+                AttributeValues.normalize(state.getValue()),
+                state.getSource(),
+                state.getTimestamp(),
+                state.getEventId());
+    }
+
     /** The latest event time that shaped what the profile shows. */
     private static long visibleUpdatedAt(ProfileState profile) {
         long latest = Long.MIN_VALUE;
@@ -218,9 +227,15 @@ public final class ProfileMerger implements Serializable {
                 .sorted(identityOrder())
                 .forEach(i -> identities.add(new Identity(i.getNamespace(), i.getId())));
         Map<String, Object> visible = new HashMap<>();
+        Map<String, AttributeOrigin> origins = new HashMap<>();
         for (Map.Entry<String, AttributeState> a : profile.getAttributes().entrySet()) {
-            if (a.getValue().getValue() != null) {
-                visible.put(a.getKey(), AttributeValues.normalize(a.getValue().getValue()));
+            AttributeState state = a.getValue();
+            if (state.getValue() != null) {
+                visible.put(a.getKey(), AttributeValues.normalize(state.getValue()));
+                origins.put(
+                        a.getKey(),
+                        new AttributeOrigin(
+                                state.getSource(), state.getTimestamp(), state.getEventId()));
             }
         }
         return ProfileUpdate.newBuilder()
@@ -232,6 +247,7 @@ public final class ProfileMerger implements Serializable {
                 .setSegments(memberships(profile))
                 .setSegmentChanges(new ArrayList<>())
                 .setScores(scores(profile))
+                .setAttributeOrigins(origins)
                 .build();
     }
 

@@ -3,6 +3,7 @@ package io.rtprofile.jobs.profile;
 import io.rtprofile.jobs.config.MergePolicy;
 import io.rtprofile.jobs.config.ProfileJobSettings;
 import io.rtprofile.jobs.testing.SampleEvents;
+import io.rtprofile.schema.AttributeOrigin;
 import io.rtprofile.schema.ExperienceEvent;
 import io.rtprofile.schema.Identity;
 import io.rtprofile.schema.ProfileUpdate;
@@ -152,8 +153,9 @@ class ProfileMergerTest {
                                         .attribute("country", "DE")
                                         .build()))
                 .isFalse();
-        // The same value at the same time from a more trusted source: the winner changes, not
-        // what is shown.
+        assertThat(withoutVersion(byTimestamp.snapshot(profile))).isEqualTo(shown);
+        // The same value at the same time from a more trusted source: the value shown stays,
+        // but its origin (shown with it) is now the crm event's.
         assertThat(
                         byTimestamp.apply(
                                 profile,
@@ -163,8 +165,11 @@ class ProfileMergerTest {
                                         .identity("crm", "C-1")
                                         .attribute("country", "FR")
                                         .build()))
-                .isFalse();
-        assertThat(withoutVersion(byTimestamp.snapshot(profile))).isEqualTo(shown);
+                .isTrue();
+        ProfileUpdate now = byTimestamp.snapshot(profile);
+        assertThat(now.getAttributes()).isEqualTo(shown.getAttributes());
+        assertThat(now.getAttributeOrigins().get("country"))
+                .isEqualTo(new AttributeOrigin("crm", 1_000L, "e-4"));
     }
 
     @Test
@@ -272,8 +277,9 @@ class ProfileMergerTest {
                                 .toByteBuffer());
         assertThat(avro.getAttributes().get("tags")).isNotInstanceOf(ArrayList.class);
         byTimestamp.apply(profile, avro);
+        ProfileUpdate before = byTimestamp.snapshot(profile);
 
-        // Wins (larger eventId) with an equal list: nothing shown changes.
+        // Wins (larger eventId) with an equal list: the value shown stays, only its origin moves.
         boolean due =
                 byTimestamp.apply(
                         profile,
@@ -283,9 +289,11 @@ class ProfileMergerTest {
                                 .attribute("tags", new ArrayList<>(Arrays.asList("a", null, 2L)))
                                 .build());
 
-        assertThat(due).isFalse();
-        assertThat(byTimestamp.snapshot(profile).getAttributes().get("tags"))
-                .isEqualTo(Arrays.asList("a", null, 2L));
+        ProfileUpdate after = byTimestamp.snapshot(profile);
+        assertThat(due).isTrue();
+        assertThat(after.getAttributes()).isEqualTo(before.getAttributes());
+        assertThat(after.getAttributes().get("tags")).isEqualTo(Arrays.asList("a", null, 2L));
+        assertThat(after.getAttributeOrigins().get("tags").getEventId()).isEqualTo("e-2");
     }
 
     // ---------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -51,6 +52,17 @@ public final class ReleasedSchemas {
                     schema.toString(true) + "\n",
                     StandardCharsets.UTF_8);
         }
+        // The index the jar's WriterSchemas reads (a jar's folders cannot be listed).
+        Path index = releasedDir.resolve("versions.txt");
+        TreeSet<String> versions = new TreeSet<>(Comparator.comparing(ReleasedSchemas::versionKey));
+        if (Files.exists(index)) {
+            Files.readAllLines(index).stream()
+                    .filter(l -> !l.isBlank())
+                    .map(String::strip)
+                    .forEach(versions::add);
+        }
+        versions.add(version);
+        Files.write(index, versions, StandardCharsets.UTF_8);
     }
 
     /** The newest release directory (by version order), if any. */

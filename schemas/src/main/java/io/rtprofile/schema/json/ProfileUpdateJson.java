@@ -1,5 +1,6 @@
 package io.rtprofile.schema.json;
 
+import io.rtprofile.schema.AttributeOrigin;
 import io.rtprofile.schema.Identity;
 import io.rtprofile.schema.ProfileUpdate;
 import io.rtprofile.schema.Score;
@@ -10,6 +11,7 @@ import io.rtprofile.schema.SegmentStatus;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.avro.message.BinaryMessageDecoder;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -23,6 +25,12 @@ import java.util.TreeMap;
 /** The contract's profile update JSON (section 4) to and from {@link ProfileUpdate}. */
 public final class ProfileUpdateJson {
     private ProfileUpdateJson() {}
+
+    /**
+     * Decodes updates of this release and of every released schema (a compacted topic keeps both).
+     */
+    static final BinaryMessageDecoder<ProfileUpdate> DECODER =
+            ProfileUpdate.createDecoder(WriterSchemas.STORE);
 
     /** One line of JSON; map keys sorted so equal profiles give equal text. */
     public static String toJson(ProfileUpdate update) {
@@ -89,6 +97,20 @@ public final class ProfileUpdateJson {
             out.writeEndObject();
         }
         out.writeEndObject();
+        // After the contract's fields: where each attribute's value came from (not in the
+        // contract's example; readers that do not know it skip it).
+        if (!update.getAttributeOrigins().isEmpty()) {
+            out.writeObjectFieldStart("attributeOrigins");
+            for (Map.Entry<String, AttributeOrigin> o :
+                    new TreeMap<>(update.getAttributeOrigins()).entrySet()) {
+                out.writeObjectFieldStart(o.getKey());
+                out.writeStringField("source", o.getValue().getSource());
+                out.writeStringField("at", Timestamps.format(o.getValue().getAt()));
+                out.writeStringField("eventId", o.getValue().getEventId());
+                out.writeEndObject();
+            }
+            out.writeEndObject();
+        }
         out.writeEndObject();
     }
 
@@ -101,7 +123,7 @@ public final class ProfileUpdateJson {
     public static ProfileUpdate decode(byte[] value) {
         if (RecordJson.isSingleObjectEncoded(value)) {
             try {
-                return ProfileUpdate.fromByteBuffer(ByteBuffer.wrap(value));
+                return DECODER.decode(ByteBuffer.wrap(value));
             } catch (IOException | RuntimeException e) {
                 throw new IllegalArgumentException("not a profile update: " + e.getMessage(), e);
             }
@@ -186,6 +208,18 @@ public final class ProfileUpdateJson {
                             cluster.isNumber() ? cluster.intValue() : null));
         }
         update.setScores(scores);
+        Map<String, AttributeOrigin> origins = new TreeMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.path("attributeOrigins").fields();
+                it.hasNext(); ) {
+            Map.Entry<String, JsonNode> o = it.next();
+            origins.put(
+                    o.getKey(),
+                    new AttributeOrigin(
+                            o.getValue().path("source").asText(),
+                            timestamp(o.getValue().path("at")),
+                            o.getValue().path("eventId").asText()));
+        }
+        update.setAttributeOrigins(origins);
         return update.build();
     }
 

@@ -15,6 +15,8 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,20 +27,46 @@ import java.util.Map;
 public final class RecordJson {
     private RecordJson() {}
 
-    private static final Map<Long, Renderer> RENDERERS =
+    private static final Map<String, Renderer> RENDERERS =
             Map.of(
-                    fingerprint(ExperienceEvent.getClassSchema()),
-                    bytes -> EventJson.toJson(ExperienceEvent.fromByteBuffer(bytes)),
-                    fingerprint(ProfileUpdate.getClassSchema()),
-                    bytes -> ProfileUpdateJson.toJson(ProfileUpdate.fromByteBuffer(bytes)),
-                    fingerprint(RejectedEvent.getClassSchema()),
-                    bytes -> RejectedEventJson.toJson(RejectedEvent.fromByteBuffer(bytes)),
-                    fingerprint(LinkRefusal.getClassSchema()),
+                    ExperienceEvent.getClassSchema().getFullName(),
+                    bytes ->
+                            EventJson.toJson(
+                                    ExperienceEvent.createDecoder(WriterSchemas.STORE)
+                                            .decode(bytes)),
+                    ProfileUpdate.getClassSchema().getFullName(),
+                    bytes -> ProfileUpdateJson.toJson(ProfileUpdateJson.DECODER.decode(bytes)),
+                    RejectedEvent.getClassSchema().getFullName(),
+                    bytes ->
+                            RejectedEventJson.toJson(
+                                    RejectedEvent.createDecoder(WriterSchemas.STORE).decode(bytes)),
+                    LinkRefusal.getClassSchema().getFullName(),
                     bytes -> LinkRefusalJson.toJson(LinkRefusal.fromByteBuffer(bytes)),
-                    fingerprint(TrainingExample.getClassSchema()),
+                    TrainingExample.getClassSchema().getFullName(),
                     bytes -> TrainingExampleJson.toJson(TrainingExample.fromByteBuffer(bytes)),
-                    fingerprint(Model.getClassSchema()),
+                    Model.getClassSchema().getFullName(),
                     bytes -> ModelJson.toJson(Model.fromByteBuffer(bytes)));
+
+    /** The record type of every writer schema we know: the current ones and released ones. */
+    private static final Map<Long, String> TYPES = types();
+
+    private static Map<Long, String> types() {
+        Map<Long, String> types = new HashMap<>();
+        for (Schema released : WriterSchemas.released()) {
+            types.put(fingerprint(released), released.getFullName());
+        }
+        for (Schema current :
+                List.of(
+                        ExperienceEvent.getClassSchema(),
+                        ProfileUpdate.getClassSchema(),
+                        RejectedEvent.getClassSchema(),
+                        LinkRefusal.getClassSchema(),
+                        TrainingExample.getClassSchema(),
+                        Model.getClassSchema())) {
+            types.put(fingerprint(current), current.getFullName());
+        }
+        return Map.copyOf(types);
+    }
 
     /** True when the value starts with the Avro single-object marker C3 01. */
     public static boolean isSingleObjectEncoded(byte[] value) {
@@ -64,7 +92,8 @@ public final class RecordJson {
             return "null";
         }
         if (isSingleObjectEncoded(value)) {
-            Renderer renderer = RENDERERS.get(fingerprintOf(value));
+            String type = TYPES.get(fingerprintOf(value));
+            Renderer renderer = type == null ? null : RENDERERS.get(type);
             if (renderer == null) {
                 throw new IllegalArgumentException(
                         "Avro single-object record with unknown schema fingerprint "

@@ -1,5 +1,6 @@
 package io.rtprofile.schema.json;
 
+import io.rtprofile.schema.AttributeOrigin;
 import io.rtprofile.schema.Identity;
 import io.rtprofile.schema.ProfileUpdate;
 import io.rtprofile.schema.Score;
@@ -87,7 +88,11 @@ class ProfileUpdateJsonTest {
                         "attributes",
                         "segments",
                         "segmentChanges",
-                        "scores");
+                        "scores",
+                        "attributeOrigins");
+        assertThat(fieldNames(tree.get("attributeOrigins"))).containsExactly("country", "visits");
+        assertThat(tree.at("/attributeOrigins/country/source").asText()).isEqualTo("crm");
+        assertThat(tree.at("/attributeOrigins/country/eventId").asText()).isEqualTo("e-7");
         assertThat(fieldNames(tree.get("attributes")))
                 .containsExactly("country", "gone", "ltv", "tags", "vip", "visits");
         assertThat(fieldNames(tree.get("segments")))
@@ -215,6 +220,14 @@ class ProfileUpdateJsonTest {
                                         "window-shoppers", SegmentStatus.exited, T0 - 1000),
                                 new SegmentChange("sneaker-searchers", SegmentStatus.realized, T0)))
                 .setScores(scores)
+                .setAttributeOrigins(
+                        copyInto(
+                                attributeMap,
+                                Map.of(
+                                        "country",
+                                        new AttributeOrigin("crm", T0 - 5000, "e-7"),
+                                        "visits",
+                                        new AttributeOrigin("web", T0, "e-9"))))
                 .build();
     }
 
