@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
         subcommands = {
             BenchSegmentsCommand.class,
             BenchIdentityCommand.class,
-            BenchModelsCommand.class
+            BenchModelsCommand.class,
+            BenchViewerCommand.class
         },
         description = {
             "Measures the profile job through an in-process Kafka, exactly-once: throughput beside"

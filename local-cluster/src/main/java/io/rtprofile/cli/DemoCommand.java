@@ -83,6 +83,18 @@ public final class DemoCommand implements Callable<Integer> {
     int webPort;
 
     @Option(
+            names = "--viewer-port",
+            paramLabel = "P",
+            defaultValue = "8082",
+            description =
+                    "Port of the profile viewer; the next free one if taken (default:"
+                            + " ${DEFAULT-VALUE}).")
+    int viewerPort;
+
+    @Option(names = "--no-viewer", description = "Run no profile viewer.")
+    boolean noViewer;
+
+    @Option(
             names = "--segments",
             paramLabel = "PATH",
             description = {
@@ -159,6 +171,7 @@ public final class DemoCommand implements Callable<Integer> {
                         printRate,
                         kafkaPort,
                         webPort,
+                        noViewer ? -1 : viewerPort,
                         definitions,
                         segmentsPath.toString(),
                         modelDefinitions,

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             LoadCommand.class,
             VerifyCommand.class,
             ClusterCommand.class,
+            ViewerCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class RtProfileCli implements Runnable {

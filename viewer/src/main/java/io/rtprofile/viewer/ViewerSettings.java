@@ -54,6 +54,18 @@ public record ViewerSettings(
                 blockCacheBytes);
     }
 
+    public ViewerSettings withHistoryBucket(Duration bucket) {
+        return new ViewerSettings(
+                bootstrapServers,
+                topic,
+                definitionsTopic,
+                dataDir,
+                host,
+                port,
+                bucket,
+                blockCacheBytes);
+    }
+
     public ViewerSettings withTopics(String topic, String definitionsTopic) {
         return new ViewerSettings(
                 bootstrapServers,

@@ -16,6 +16,8 @@ import io.rtprofile.local.kafka.EmbeddedKafka;
 import io.rtprofile.local.models.ModelPublisher;
 import io.rtprofile.local.segments.SegmentPublisher;
 import io.rtprofile.schema.Model;
+import io.rtprofile.viewer.Viewer;
+import io.rtprofile.viewer.ViewerSettings;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -34,6 +36,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.BindException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,6 +47,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -61,7 +65,8 @@ public final class Demo implements AutoCloseable {
     /**
      * What the user chose on the command line. {@code segments} (validated, from {@code
      * segmentsSource}) and {@code models} (from {@code modelsSource}) are published before the job
-     * starts, so they are in force from its first event.
+     * starts, so they are in force from its first event. {@code viewerPort} is where the viewer
+     * listens (the next free of ten ports); a negative one runs no viewer.
      */
     public record Settings(
             double rate,
@@ -71,6 +76,7 @@ public final class Demo implements AutoCloseable {
             int printRate,
             int kafkaPort,
             int webPort,
+            int viewerPort,
             List<SegmentDefinition> segments,
             String segmentsSource,
             List<ModelDefinition> models,
@@ -107,6 +113,8 @@ public final class Demo implements AutoCloseable {
     private JobClient job;
     private Thread generator;
     private Thread printer;
+    private Viewer viewer;
+    private Path viewerData;
 
     private Demo(Settings settings, PrintStream out, EmbeddedKafka kafka, Path checkpoints) {
         this.settings = settings;
@@ -163,6 +171,10 @@ public final class Demo implements AutoCloseable {
                 "  Watch:     rtprofile consume --bootstrap-servers "
                         + kafka.bootstrapServers()
                         + " --topic profile-updates");
+
+        if (settings.viewerPort() >= 0) {
+            startViewer();
+        }
         out.println();
 
         generator = new Thread(this::generate, "demo-generator");
@@ -184,6 +196,38 @@ public final class Demo implements AutoCloseable {
                                     }
                                 },
                                 "demo-shutdown"));
+    }
+
+    /** The viewer over the demo's topics, its store in a temporary directory. */
+    private void startViewer() throws Exception {
+        viewerData = Files.createTempDirectory("rtprofile-demo-viewer-");
+        ViewerSettings viewerSettings =
+                ViewerSettings.defaults(kafka.bootstrapServers(), viewerData)
+                        // A demo lasts minutes: its charts need finer buckets than a day's.
+                        .withHistoryBucket(Duration.ofSeconds(10));
+        BindException taken = null;
+        for (int port = settings.viewerPort(); port < settings.viewerPort() + 10; port++) {
+            try {
+                viewer = Viewer.start(viewerSettings.withPort(port));
+                out.println("  Viewer:    " + viewer.url() + " (profiles, audiences, models)");
+                return;
+            } catch (BindException e) {
+                taken = e;
+                if (settings.viewerPort() == 0) {
+                    break;
+                }
+            }
+        }
+        throw taken;
+    }
+
+    /** The demo's viewer; empty when it runs none. */
+    public Optional<Viewer> viewer() {
+        return Optional.ofNullable(viewer);
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
     }
 
     private void publishSegments() throws Exception {
@@ -349,6 +393,13 @@ public final class Demo implements AutoCloseable {
         stop();
         joinQuietly(generator);
         joinQuietly(printer);
+        if (viewer != null) {
+            try {
+                viewer.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (job != null) {
             try {
                 job.cancel().get(30, TimeUnit.SECONDS);
@@ -362,6 +413,9 @@ public final class Demo implements AutoCloseable {
             out.println("rtprofile demo: stopping Kafka: " + e);
         }
         deleteQuietly(checkpoints);
+        if (viewerData != null) {
+            deleteQuietly(viewerData);
+        }
         closed.countDown();
     }
 

@@ -226,7 +226,10 @@ public final class ProfileUpdatesFeed implements AutoCloseable {
                 kafka.seek(tp, offset);
             }
         }
-        kafka.seekToBeginning(fromStart);
+        if (!fromStart.isEmpty()) {
+            // An empty collection would mean "every assigned partition".
+            kafka.seekToBeginning(fromStart);
+        }
     }
 
     private static long measureLag(

@@ -326,13 +326,22 @@ public final class ProfileStore implements AutoCloseable {
         private void memberships() throws RocksDBException {
             Map<String, Long> old = activeMemberships(before);
             Map<String, Long> now = activeMemberships(after);
-            // A tombstone has no time of its own: its removals count at the latest time seen.
+            // Population changes count when they happened, as the transitions do: at the time of
+            // the realized or exited change that reports them. Otherwise (a merge, an erasure,
+            // a store that started mid-stream) at the update's time, or for a tombstone, which
+            // has no time of its own, at the latest time seen.
             long at = after != null ? after.getUpdatedAt() : counters.watermark;
+            Map<String, Long> reported = new HashMap<>();
+            if (after != null) {
+                for (SegmentChange change : after.getSegmentChanges()) {
+                    reported.put(change.getSegmentId(), change.getAt());
+                }
+            }
             for (String segment : old.keySet()) {
                 if (!now.containsKey(segment)) {
                     batch.delete(members, StoreKeys.key(segment, profileId));
                     counters.segment(segment)[0]--;
-                    bucket(segment, at)[0]--;
+                    bucket(segment, reported.getOrDefault(segment, at))[0]--;
                 }
             }
             for (Map.Entry<String, Long> membership : now.entrySet()) {
@@ -345,7 +354,7 @@ public final class ProfileStore implements AutoCloseable {
                 }
                 if (!old.containsKey(segment)) {
                     counters.segment(segment)[0]++;
-                    bucket(segment, at)[0]++;
+                    bucket(segment, reported.getOrDefault(segment, at))[0]++;
                 }
             }
             if (after != null) {

@@ -165,6 +165,30 @@ class ProfileStoreTest {
     }
 
     @Test
+    void populationChangesCountWhenTheirTransitionHappened() {
+        // Realized at T0 + 30 s (a window's condition), reported in an update of T0 + 5 min.
+        apply(
+                1,
+                profile("p-cy", 4, T0 + 5 * MINUTE)
+                        .identity("ecid", "cy")
+                        .segment("browsers", SegmentStatus.realized, T0 + 30_000)
+                        .build());
+        // A membership that arrives without a transition (a merge brought it) counts at the
+        // update's time.
+        apply(
+                2,
+                profile("p-di", 2, T0 + 7 * MINUTE)
+                        .identity("ecid", "di")
+                        .segment("browsers", SegmentStatus.existing, T0)
+                        .build());
+
+        assertThat(store.history("browsers"))
+                .containsExactly(
+                        new HistoryBucket(T0, 1, 1, 0),
+                        new HistoryBucket(T0 + 7 * MINUTE, 1, 0, 0));
+    }
+
+    @Test
     void membersArePaged() {
         for (int i = 0; i < 7; i++) {
             apply(
