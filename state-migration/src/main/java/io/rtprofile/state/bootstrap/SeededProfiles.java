@@ -1,6 +1,7 @@
 package io.rtprofile.state.bootstrap;
 
 import io.rtprofile.jobs.profile.ProfileMerger;
+import io.rtprofile.schema.AttributeOrigin;
 import io.rtprofile.schema.Identity;
 import io.rtprofile.schema.ProfileUpdate;
 import io.rtprofile.schema.Score;
@@ -22,9 +23,10 @@ import java.util.Map;
  * window aggregates, which only the events could rebuild (docs/state-toolkit.md).
  *
  * <p>What is missing is filled so that the profile behaves as if its history had been seen up to
- * {@code updatedAt} and nothing of it is in a window: attributes hold at {@code updatedAt} from the
- * source {@value #SOURCE}, so any later event wins them under the timestamp policy; identities were
- * first and last seen then; the segment clock stands at {@code updatedAt}.
+ * {@code updatedAt} and nothing of it is in a window: attributes keep the origin the snapshot gives
+ * them ({@code attributeOrigins}, in our own exports); without one they hold at {@code updatedAt}
+ * from the source {@value #SOURCE}, so any later event wins them under the timestamp policy;
+ * identities were first and last seen then; the segment clock stands at {@code updatedAt}.
  */
 public final class SeededProfiles {
     private SeededProfiles() {}
@@ -51,9 +53,20 @@ public final class SeededProfiles {
         Map<String, AttributeState> attributes = new HashMap<>();
         profile.getAttributes()
                 .forEach(
-                        (name, value) ->
-                                attributes.put(
-                                        name, new AttributeState(value, at, SOURCE, EVENT_ID)));
+                        (name, value) -> {
+                            // An export of ours says where each value came from: keep it, so the
+                            // merge policy weighs later events against the real winner.
+                            AttributeOrigin origin = profile.getAttributeOrigins().get(name);
+                            attributes.put(
+                                    name,
+                                    origin == null
+                                            ? new AttributeState(value, at, SOURCE, EVENT_ID)
+                                            : new AttributeState(
+                                                    value,
+                                                    origin.getAt(),
+                                                    origin.getSource(),
+                                                    origin.getEventId()));
+                        });
         state.setAttributes(attributes);
         Map<String, Long> segments = new HashMap<>();
         long changed = Long.MIN_VALUE;
