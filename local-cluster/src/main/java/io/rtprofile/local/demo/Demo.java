@@ -205,20 +205,24 @@ public final class Demo implements AutoCloseable {
                 ViewerSettings.defaults(kafka.bootstrapServers(), viewerData)
                         // A demo lasts minutes: its charts need finer buckets than a day's.
                         .withHistoryBucket(Duration.ofSeconds(10));
-        BindException taken = null;
-        for (int port = settings.viewerPort(); port < settings.viewerPort() + 10; port++) {
+        // The viewer is an extra: the demo goes on without it rather than fail.
+        int first = settings.viewerPort();
+        int last = first == 0 ? 0 : first + 9;
+        for (int port = first; port <= last; port++) {
             try {
                 viewer = Viewer.start(viewerSettings.withPort(port));
                 out.println("  Viewer:    " + viewer.url() + " (profiles, audiences, models)");
                 return;
             } catch (BindException e) {
-                taken = e;
-                if (settings.viewerPort() == 0) {
-                    break;
-                }
+                // taken: the next one
+            } catch (IOException | RuntimeException e) {
+                out.println("  Viewer:    not started: " + e.getMessage());
+                return;
             }
         }
-        throw taken;
+        out.printf(
+                "  Viewer:    not started: ports %d to %d are taken (--viewer-port P)%n",
+                first, last);
     }
 
     /** The demo's viewer; empty when it runs none. */
