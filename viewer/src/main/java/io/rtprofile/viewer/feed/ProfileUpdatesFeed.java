@@ -111,8 +111,7 @@ public final class ProfileUpdatesFeed implements AutoCloseable {
 
     private void follow(KafkaConsumer<byte[], byte[]> kafka) throws InterruptedException {
         List<TopicPartition> partitions = awaitPartitions(kafka, topic);
-        List<TopicPartition> definitions =
-                definitionsTopic == null ? List.of() : partitions(kafka, definitionsTopic);
+        List<TopicPartition> definitions = partitions(kafka, definitionsTopic);
         reassign(kafka, partitions, definitions, partitions, definitions);
         long nextCheck = 0;
         state = "following " + topic;
@@ -137,9 +136,10 @@ public final class ProfileUpdatesFeed implements AutoCloseable {
             }
             if (System.currentTimeMillis() >= nextCheck) {
                 nextCheck = System.currentTimeMillis() + CHECK_EVERY.toMillis();
-                List<TopicPartition> now = partitions(kafka, topic);
-                List<TopicPartition> nowDefinitions =
-                        definitionsTopic == null ? List.of() : partitions(kafka, definitionsTopic);
+                // One metadata request for both topics.
+                Map<String, List<PartitionInfo>> topics = kafka.listTopics(Duration.ofSeconds(10));
+                List<TopicPartition> now = partitions(topics, topic);
+                List<TopicPartition> nowDefinitions = partitions(topics, definitionsTopic);
                 if (now.size() != partitions.size()
                         || nowDefinitions.size() != definitions.size()) {
                     // New partitions (or the definitions topic appeared): start them from the
@@ -197,7 +197,13 @@ public final class ProfileUpdatesFeed implements AutoCloseable {
 
     private static List<TopicPartition> partitions(
             KafkaConsumer<byte[], byte[]> kafka, String name) {
-        List<PartitionInfo> infos = kafka.listTopics(Duration.ofSeconds(10)).get(name);
+        return partitions(kafka.listTopics(Duration.ofSeconds(10)), name);
+    }
+
+    /** The topic's partitions in order; none for a topic that is not there (or null). */
+    private static List<TopicPartition> partitions(
+            Map<String, List<PartitionInfo>> topics, String name) {
+        List<PartitionInfo> infos = name == null ? null : topics.get(name);
         List<TopicPartition> partitions = new ArrayList<>();
         if (infos != null) {
             infos.forEach(i -> partitions.add(new TopicPartition(name, i.partition())));

@@ -335,6 +335,9 @@ public final class ProfileStore implements AutoCloseable {
             if (after != null) {
                 for (SegmentChange change : after.getSegmentChanges()) {
                     reported.put(change.getSegmentId(), change.getAt());
+                    int column = change.getStatus() == SegmentStatus.realized ? 1 : 2;
+                    counters.segment(change.getSegmentId())[column]++;
+                    bucket(change.getSegmentId(), change.getAt())[column]++;
                 }
             }
             for (String segment : old.keySet()) {
@@ -357,13 +360,6 @@ public final class ProfileStore implements AutoCloseable {
                     bucket(segment, reported.getOrDefault(segment, at))[0]++;
                 }
             }
-            if (after != null) {
-                for (SegmentChange change : after.getSegmentChanges()) {
-                    int column = change.getStatus() == SegmentStatus.realized ? 1 : 2;
-                    counters.segment(change.getSegmentId())[column]++;
-                    bucket(change.getSegmentId(), change.getAt())[column]++;
-                }
-            }
         }
 
         private long[] bucket(String segmentId, long at) {
@@ -374,11 +370,19 @@ public final class ProfileStore implements AutoCloseable {
         private void scores() {
             Map<String, Score> old = before == null ? Map.of() : before.getScores();
             Map<String, Score> now = after == null ? Map.of() : after.getScores();
+            // Only scores that moved: most updates leave them be, and removing and adding the
+            // same value again would let the running sum drift.
             for (Map.Entry<String, Score> score : old.entrySet()) {
-                counters.model(score.getKey()).remove(score.getValue().getScore());
+                Score next = now.get(score.getKey());
+                if (next == null || next.getScore() != score.getValue().getScore()) {
+                    counters.model(score.getKey()).remove(score.getValue().getScore());
+                }
             }
             for (Map.Entry<String, Score> score : now.entrySet()) {
-                counters.model(score.getKey()).add(score.getValue().getScore());
+                Score previous = old.get(score.getKey());
+                if (previous == null || previous.getScore() != score.getValue().getScore()) {
+                    counters.model(score.getKey()).add(score.getValue().getScore());
+                }
             }
         }
 
